@@ -1,0 +1,125 @@
+// The Engine facade's public types. The CLI, REPL, server, tests, conformance runner and
+// benchmarks all go through `Engine` (runtime/engine/engine.ts) and these types.
+
+import type { SqlType } from '../../planner/types.js';
+import type { FormatName, FormatOptions } from '../serde/serde.js';
+import type { Log } from '../log/log.js';
+
+export interface EngineOptions {
+  /** Data directory of the embedded log (default ./sluice-data). Ignored with memory or log. */
+  readonly dataDir?: string;
+  /** An in-memory embedded log: nothing survives close(). */
+  readonly memory?: boolean;
+  /** Bring your own Log (Kafka mode). */
+  readonly log?: Log;
+  /** Initial session/config properties, e.g. {'auto.offset.reset': 'earliest'}. */
+  readonly properties?: Readonly<Record<string, string>>;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  readonly type: SqlType;
+  /** 'KEY' for key columns (PRIMARY KEY on tables), 'HEADERS'/'HEADER' for header columns. */
+  readonly role: 'KEY' | 'VALUE' | 'HEADERS' | 'HEADER';
+  readonly headerKey?: string;
+}
+
+export type WindowKind = 'TUMBLING' | 'HOPPING' | 'SESSION';
+
+/** A stream or table in the catalog, as the facade exposes it. */
+export interface SourceInfo {
+  readonly name: string;
+  readonly type: 'STREAM' | 'TABLE';
+  readonly topic: string;
+  readonly keyFormat: FormatName;
+  readonly valueFormat: FormatName;
+  readonly keyFormatOptions: FormatOptions;
+  readonly valueFormatOptions: FormatOptions;
+  /** All declared columns in schema order (key columns first, as ksqlDB orders them). */
+  readonly columns: readonly ColumnInfo[];
+  readonly windowType: WindowKind | undefined;
+  readonly windowSize: number | undefined; // ms, for TUMBLING/HOPPING
+  readonly timestampColumn: string | undefined;
+  readonly isSource: boolean; // CREATE SOURCE ...: read-only
+  readonly sql: string;
+}
+
+export interface QueryInfo {
+  readonly id: string;
+  readonly sql: string;
+  readonly sinks: readonly string[];
+  readonly sources: readonly string[];
+  readonly state: 'RUNNING' | 'ERROR';
+  readonly queryType: 'PERSISTENT' | 'PUSH';
+}
+
+/**
+ * One result per statement. `type` follows ksqlDB's REST entity names (`@type`), so the
+ * server can serve them almost as they are.
+ */
+export type StatementResult =
+  | {
+      readonly type: 'currentStatus';
+      readonly statementText: string;
+      readonly status: 'SUCCESS';
+      readonly message: string;
+      readonly queryId?: string;
+    }
+  | { readonly type: 'streams'; readonly statementText: string; readonly sources: readonly SourceInfo[] }
+  | { readonly type: 'tables'; readonly statementText: string; readonly sources: readonly SourceInfo[] }
+  | {
+      readonly type: 'kafka_topics';
+      readonly statementText: string;
+      readonly topics: readonly { readonly name: string; readonly partitions: number; readonly replicas: number }[];
+    }
+  | { readonly type: 'queries'; readonly statementText: string; readonly queries: readonly QueryInfo[] }
+  | { readonly type: 'properties'; readonly statementText: string; readonly properties: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'function_names';
+      readonly statementText: string;
+      readonly functions: readonly { readonly name: string; readonly type: 'SCALAR' | 'AGGREGATE' | 'TABLE'; readonly category: string }[];
+    }
+  | { readonly type: 'type_list'; readonly statementText: string; readonly types: Readonly<Record<string, string>> }
+  | { readonly type: 'variables'; readonly statementText: string; readonly variables: Readonly<Record<string, string>> }
+  | {
+      readonly type: 'sourceDescription';
+      readonly statementText: string;
+      readonly source: SourceInfo;
+      readonly extended: boolean;
+      readonly readQueries: readonly string[];
+      readonly writeQueries: readonly string[];
+    }
+  | {
+      readonly type: 'describe_function';
+      readonly statementText: string;
+      readonly name: string;
+      readonly description: string;
+      readonly functionType: 'SCALAR' | 'AGGREGATE' | 'TABLE';
+      readonly variants: readonly { readonly signature: string; readonly returnType: string; readonly description: string }[];
+    }
+  | { readonly type: 'queryDescription'; readonly statementText: string; readonly queryId: string | undefined; readonly plan: string }
+  | {
+      readonly type: 'rows';
+      readonly statementText: string;
+      readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
+      readonly rows: readonly (readonly unknown[])[];
+    }
+  | { readonly type: 'print'; readonly statementText: string; readonly lines: readonly string[] };
+
+/** A user-facing error: a message with the line:col it points at. Never a stack trace. */
+export class SluiceError extends Error {
+  override readonly name = 'SluiceError';
+  constructor(
+    message: string,
+    readonly line: number | undefined,
+    readonly column: number | undefined,
+    readonly statementText?: string,
+    readonly expected?: readonly string[],
+  ) {
+    super(message);
+  }
+  /** `line:col: message` (or just the message when there is no position). */
+  override toString(): string {
+    return this.line !== undefined ? `${this.line}:${this.column}: ${this.message}` : this.message;
+  }
+}

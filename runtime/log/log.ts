@@ -1,0 +1,110 @@
+// The Log: topics of partitions of records, shaped like Kafka from the start so that the
+// embedded (SQLite) and Kafka (kafkajs) implementations pass the same contract tests.
+
+export interface Header {
+  readonly key: string;
+  readonly value: Buffer | null;
+}
+
+/** A record as written by a producer. Without `partition`, the log picks one from the key
+ * with murmur2, like Kafka's default partitioner (keyless records go round-robin). */
+export interface ProducerRecord {
+  readonly partition?: number;
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers?: readonly Header[];
+}
+
+export interface LogRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number; // < 2^53: safe as a JS number
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: readonly Header[];
+}
+
+export interface TopicConfig {
+  readonly partitions: number;
+  readonly replicas?: number;
+  readonly retentionMs?: number;
+  readonly cleanupPolicy?: 'delete' | 'compact';
+}
+
+export interface TopicInfo {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicas: number;
+  readonly retentionMs?: number;
+  readonly cleanupPolicy: 'delete' | 'compact';
+}
+
+/** A consumer position: the next offset to read. */
+export interface Position {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface TopicRecords {
+  readonly topic: string;
+  readonly records: readonly ProducerRecord[];
+}
+
+/**
+ * Output records and input positions committed together: all or nothing. In embedded mode
+ * this is one SQLite transaction; in Kafka mode a producer transaction with sendOffsets.
+ * `state` lets the embedded implementation run extra writes (state stores, materialised
+ * tables) inside the same transaction; the Kafka implementation mirrors state elsewhere.
+ */
+export interface Commit {
+  readonly groupId: string;
+  readonly outputs: readonly TopicRecords[];
+  readonly positions: readonly Position[];
+  readonly state?: () => void;
+}
+
+export class TopicExistsError extends Error {
+  override readonly name = 'TopicExistsError';
+}
+export class UnknownTopicError extends Error {
+  override readonly name = 'UnknownTopicError';
+}
+/** Another process holds the data directory for writing. */
+export class LogLockedError extends Error {
+  override readonly name = 'LogLockedError';
+}
+
+export interface Log {
+  readonly kind: 'embedded' | 'kafka';
+
+  createTopic(name: string, config: TopicConfig): Promise<void>; // TopicExistsError if present
+  deleteTopic(name: string): Promise<void>; // UnknownTopicError if absent
+  describeTopic(name: string): Promise<TopicInfo | undefined>;
+  listTopics(): Promise<readonly TopicInfo[]>;
+
+  /** Appends records (non-transactionally, each call atomic in embedded mode). Returns them with offsets. */
+  produce(topic: string, records: readonly ProducerRecord[]): Promise<readonly LogRecord[]>;
+
+  /** Reads up to `maxRecords` records of one partition from `offset` on (may return fewer, or none). */
+  fetch(topic: string, partition: number, offset: number, maxRecords: number): Promise<readonly LogRecord[]>;
+
+  /** The offset the next record of the partition will get (the "high watermark"). */
+  endOffset(topic: string, partition: number): Promise<number>;
+  /** The first offset still present (after retention). */
+  startOffset(topic: string, partition: number): Promise<number>;
+
+  /** The committed positions of a consumer group (empty when it never committed). */
+  committed(groupId: string): Promise<readonly Position[]>;
+  /** Writes outputs and positions atomically (see Commit). */
+  commit(commit: Commit): Promise<readonly LogRecord[]>;
+  /** Forget a consumer group's positions (TERMINATE / DROP). */
+  deleteGroup(groupId: string): Promise<void>;
+
+  /** Resolves once any of the topics gets a new record, or after `timeoutMs`. */
+  waitForData(topics: readonly string[], timeoutMs: number): Promise<void>;
+
+  close(): Promise<void>;
+}
