@@ -2,7 +2,6 @@
 // benchmarks all go through `Engine` (runtime/engine/engine.ts) and these types.
 
 import type { SqlType } from '../../planner/types.js';
-import type { FormatName, FormatOptions } from '../serde/serde.js';
 import type { Log } from '../log/log.js';
 
 export interface EngineOptions {
@@ -16,33 +15,8 @@ export interface EngineOptions {
   readonly properties?: Readonly<Record<string, string>>;
 }
 
-export interface ColumnInfo {
-  readonly name: string;
-  readonly type: SqlType;
-  /** 'KEY' for key columns (PRIMARY KEY on tables), 'HEADERS'/'HEADER' for header columns. */
-  readonly role: 'KEY' | 'VALUE' | 'HEADERS' | 'HEADER';
-  readonly headerKey?: string;
-}
-
-export type WindowKind = 'TUMBLING' | 'HOPPING' | 'SESSION';
-
-/** A stream or table in the catalog, as the facade exposes it. */
-export interface SourceInfo {
-  readonly name: string;
-  readonly type: 'STREAM' | 'TABLE';
-  readonly topic: string;
-  readonly keyFormat: FormatName;
-  readonly valueFormat: FormatName;
-  readonly keyFormatOptions: FormatOptions;
-  readonly valueFormatOptions: FormatOptions;
-  /** All declared columns in schema order (key columns first, as ksqlDB orders them). */
-  readonly columns: readonly ColumnInfo[];
-  readonly windowType: WindowKind | undefined;
-  readonly windowSize: number | undefined; // ms, for TUMBLING/HOPPING
-  readonly timestampColumn: string | undefined;
-  readonly isSource: boolean; // CREATE SOURCE ...: read-only
-  readonly sql: string;
-}
+export type { ColumnInfo, ColumnRole, WindowKind, SourceInfo } from '../../planner/catalog.js';
+import type { SourceInfo } from '../../planner/catalog.js';
 
 export interface QueryInfo {
   readonly id: string;

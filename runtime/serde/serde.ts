@@ -3,30 +3,13 @@
 
 import type { SqlType } from '../../planner/types.js';
 
-export type FormatName =
-  | 'KAFKA'
-  | 'JSON'
-  | 'DELIMITED'
-  | 'NONE'
-  | 'AVRO'
-  | 'PROTOBUF'
-  | 'PROTOBUF_NOSR'
-  | 'JSON_SR';
+export type { FormatName, FormatOptions } from '../../planner/formats.js';
 
 export interface SerdeColumn {
   readonly name: string;
   readonly type: SqlType;
 }
 
-export interface FormatOptions {
-  /** DELIMITED: the delimiter (VALUE_DELIMITER / KEY_DELIMITER), default ','. 'TAB' and 'SPACE' are named. */
-  readonly delimiter?: string;
-  /**
-   * Values only: whether a single-column value is wrapped in an object/record (JSON) — the
-   * WRAP_SINGLE_VALUE property. Keys are always unwrapped when they have one column.
-   */
-  readonly wrapSingleValue?: boolean;
-}
 
 export type SerdeRole = 'key' | 'value';
 

@@ -1,0 +1,264 @@
+// SELECT → steps. This issue covers stateless queries over one source: WHERE, projection,
+// PARTITION BY. Aggregations, windows and joins are refused with a clear error until the
+// issues that build them land.
+
+import type { Expression, Query, SelectItem as AstSelectItem, Span } from '../../grammar/ast.js';
+import type { Catalog, SourceInfo } from '../catalog.js';
+import { SemanticError } from '../errors.js';
+import { PSEUDO_COLUMNS, WINDOW_COLUMNS, isReservedColumnName } from '../pseudo-columns.js';
+import type {
+  Formats,
+  SelectItem,
+  Step,
+  StepColumn,
+  StepSchema,
+  StreamSource,
+  TableSource,
+} from '../steps.js';
+import { formatType, type SqlType } from '../types.js';
+import { formatExpression } from '../format-expression.js';
+import { schemaScope } from './schema-scope.js';
+import { checkPredicate, typeOf } from './typing.js';
+
+export interface AnalyzedQuery {
+  /** The step tree up to (not including) the sink. */
+  readonly root: Step;
+  readonly source: SourceInfo;
+  /** Output columns (key columns first). */
+  readonly schema: StepSchema;
+  readonly sourceType: 'STREAM' | 'TABLE';
+  readonly limit: number | undefined;
+  readonly emit: 'CHANGES' | 'FINAL' | undefined;
+}
+
+export function sourceSchema(source: SourceInfo): StepSchema {
+  const cols: StepColumn[] = source.columns.map((c) => ({
+    name: c.name,
+    type: c.type,
+    role: c.role,
+    ...(c.headerKey !== undefined ? { headerKey: c.headerKey } : {}),
+  }));
+  for (const p of PSEUDO_COLUMNS) cols.push({ name: p.name, type: p.type, role: 'PSEUDO' });
+  if (source.windowType) for (const w of WINDOW_COLUMNS) cols.push({ name: w.name, type: w.type, role: 'WINDOW' });
+  return { columns: cols };
+}
+
+export function formatsOf(source: SourceInfo): Formats {
+  return {
+    keyFormat: source.keyFormat,
+    valueFormat: source.valueFormat,
+    keyFormatOptions: source.keyFormatOptions,
+    valueFormatOptions: source.valueFormatOptions,
+  };
+}
+
+function notYet(what: string, span: Span): never {
+  throw new SemanticError(`${what} is not supported yet`, span);
+}
+
+/** ksqlDB's generated names: a column keeps its name, `s->f` is named F, others KSQL_COL_n. */
+function derivedName(expr: Expression, index: number, taken: ReadonlySet<string>): string {
+  if (expr.kind === 'ColumnRef') return expr.name;
+  if (expr.kind === 'Dereference') return expr.field;
+  let n = index;
+  while (taken.has(`KSQL_COL_${n}`)) n++;
+  return `KSQL_COL_${n}`;
+}
+
+/** Strips `source.` qualifiers so `a.ID` and `ID` compare equal in a one-source query. */
+function unqualified(e: Expression): string {
+  return formatExpression(e).replace(/(^|[^A-Z0-9_`'])[A-Z_][A-Z0-9_]*\./g, '$1');
+}
+
+export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | undefined): AnalyzedQuery {
+  if (query.from.kind === 'Join') notYet('JOIN', query.from.span);
+  const ref = query.from;
+  const source = catalog.source(ref.name);
+  if (!source) throw new SemanticError(`${ref.name} does not exist.`, ref.span);
+  const alias = ref.alias ?? ref.name;
+  if (query.window) notYet('WINDOW', query.window.span);
+  if (query.groupBy) notYet('GROUP BY', query.span);
+  if (query.having) notYet('HAVING', query.having.span);
+  if (source.type === 'TABLE' && query.partitionBy) {
+    throw new SemanticError('PARTITION BY is not supported on tables: use GROUP BY to re-key a table.', query.span);
+  }
+
+  const inSchema = sourceSchema(source);
+  const sourceStep: StreamSource | TableSource = {
+    kind: source.type === 'STREAM' ? 'StreamSource' : 'TableSource',
+    source: source.name,
+    alias,
+    topic: source.topic,
+    formats: formatsOf(source),
+    windowType: source.windowType,
+    windowSize: source.windowSize,
+    timestampColumn: source.timestampColumn,
+    timestampFormat: source.timestampFormat,
+    schema: inSchema,
+  };
+  const scope = schemaScope(inSchema, [alias, source.name]);
+  const resolveOrThrow = (clause: string) => (e: Expression) => {
+    try {
+      return typeOf(e, scope, catalog);
+    } catch (err) {
+      if (err instanceof SemanticError && /^Column '.*' cannot be resolved/.test(err.message)) {
+        throw new SemanticError(`${clause} column '${err.message.match(/^Column '(.*)' cannot/)![1]}' cannot be resolved.`, err.span);
+      }
+      throw err;
+    }
+  };
+
+  let step: Step = sourceStep;
+  if (query.where) {
+    checkPredicate(query.where, scope, catalog, 'WHERE');
+    step = { kind: source.type === 'STREAM' ? 'StreamFilter' : 'TableFilter', input: step, predicate: query.where, schema: inSchema };
+  }
+
+  // Expand the projection.
+  const items: { name: string; expr: Expression; type: SqlType | null; span: Span; aliased: boolean }[] = [];
+  const taken = new Set<string>();
+  query.select.forEach((item: AstSelectItem, index) => {
+    switch (item.kind) {
+      case 'AllColumns': {
+        if (item.source !== undefined && item.source !== alias && item.source !== source.name) {
+          throw new SemanticError(`'${item.source}' is not a valid stream/table name or alias.`, item.span);
+        }
+        for (const c of source.columns) {
+          items.push({
+            name: c.name,
+            expr: { kind: 'ColumnRef', source: undefined, name: c.name, span: item.span },
+            type: c.type,
+            span: item.span,
+            aliased: false,
+          });
+        }
+        break;
+      }
+      case 'StructAll': {
+        const t = resolveOrThrow('SELECT')(item.expr);
+        if (!t || t.kind !== 'STRUCT') throw new SemanticError(`Expected STRUCT for ->*, got ${t ? formatType(t) : 'NULL'}`, item.span);
+        for (const f of t.fields) {
+          items.push({
+            name: f.name,
+            expr: { kind: 'Dereference', base: item.expr, field: f.name, span: item.span },
+            type: f.type,
+            span: item.span,
+            aliased: false,
+          });
+        }
+        break;
+      }
+      case 'SelectExpr': {
+        const type = resolveOrThrow('SELECT')(item.expr);
+        if (item.alias === undefined && item.expr.kind === 'ColumnRef') {
+          const col = inSchema.columns.find((c) => c.name === (item.expr as { name: string }).name);
+          if (col && (col.role === 'PSEUDO' || col.role === 'WINDOW')) {
+            throw new SemanticError(`Reserved column name in select: \`${col.name}\`. Please remove or alias the column.`, item.span);
+          }
+        }
+        if (item.alias !== undefined && isReservedColumnName(item.alias)) {
+          throw new SemanticError(`\`${item.alias}\` is a reserved column name. You cannot use it as an alias for a column.`, item.span);
+        }
+        const name = item.alias ?? derivedName(item.expr, index, taken);
+        items.push({ name, expr: item.expr, type, span: item.span, aliased: item.alias !== undefined });
+        break;
+      }
+    }
+    for (const i of items) taken.add(i.name);
+  });
+  const names = new Set<string>();
+  for (const i of items) {
+    if (names.has(i.name)) throw new SemanticError(`Duplicate column names in the projection: ${i.name}`, i.span);
+    names.add(i.name);
+  }
+
+  // Decide the key columns of the output.
+  const keyFlags = items.map(() => false);
+  const sinkLabel = sinkName ?? 'OUTPUT';
+  if (query.partitionBy) {
+    const parts = query.partitionBy.filter((p) => p.kind !== 'NullLiteral');
+    if (parts.length !== query.partitionBy.length && query.partitionBy.length > 1) {
+      throw new SemanticError('PARTITION BY NULL cannot be combined with other expressions', query.span);
+    }
+    for (const p of parts) resolveOrThrow('PARTITION BY')(p);
+    if (sinkName !== undefined) {
+      const missing = parts.filter((p) => !items.some((i) => unqualified(i.expr) === unqualified(p)));
+      if (missing.length > 0) {
+        const q = (e: Expression) => (e.kind === 'ColumnRef' && e.source === undefined ? `${alias}.${e.name}` : formatExpression(e));
+        const list = missing.map(q);
+        throw new SemanticError(
+          `The query used to build \`${sinkLabel}\` must include the partitioning expression${list.length > 1 ? 's' : ''} ${list.join(' and ')} in its projection (eg, SELECT ${list.join(', ')}...).`,
+          query.span,
+        );
+      }
+    }
+    for (const p of parts) {
+      const idx = items.findIndex((i) => unqualified(i.expr) === unqualified(p));
+      if (idx >= 0) keyFlags[idx] = true;
+    }
+    step = { kind: 'StreamSelectKey', input: step, keyExpressions: parts, schema: inSchema };
+  } else {
+    const keyCols = source.columns.filter((c) => c.role === 'KEY');
+    const missing: string[] = [];
+    for (const k of keyCols) {
+      const hits = items
+        .map((i, idx) => ({ i, idx }))
+        .filter(({ i }) => i.expr.kind === 'ColumnRef' && i.expr.name === k.name);
+      if (hits.length === 0) missing.push(k.name);
+      else if (hits.length > 1) {
+        if (sinkName !== undefined) {
+          throw new SemanticError(
+            `The projection contains a key column (\`${k.name}\`) more than once, aliased as: ${hits.map((h) => h.i.name).join(' and ')}.`,
+            query.span,
+          );
+        }
+        keyFlags[hits[0]!.idx] = true;
+      } else keyFlags[hits[0]!.idx] = true;
+    }
+    if (missing.length > 0 && sinkName !== undefined) {
+      throw new SemanticError(
+        `The query used to build \`${sinkLabel}\` must include the key column${missing.length > 1 ? 's' : ''} ${missing.join(' and ')} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+        query.span,
+      );
+    }
+  }
+  if (sinkName !== undefined) {
+    if (!keyFlags.some((k) => !k) ) {
+      throw new SemanticError('The projection contains no value columns.', query.span);
+    }
+    for (let i = 0; i < items.length; i++) {
+      const t = items[i]!.type;
+      if (keyFlags[i] && t && containsMap(t)) {
+        throw new SemanticError(
+          `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${items[i]!.name}\`. Column type: ${formatType(t)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
+          query.span,
+        );
+      }
+    }
+  }
+  for (const i of items) {
+    if (i.type === null) throw new SemanticError(`Can't infer a type of null. Please explicitly cast it to the required type, e.g. CAST(null AS VARCHAR).`, i.span);
+  }
+  const selectItems: SelectItem[] = items.map((i, idx) => ({ name: i.name, expr: i.expr, key: keyFlags[idx]! }));
+  // Output schema: key columns first (in projection order), then value columns.
+  const outCols: StepColumn[] = [
+    ...items.filter((_, idx) => keyFlags[idx]).map((i) => ({ name: i.name, type: i.type!, role: 'KEY' as const })),
+    ...items.filter((_, idx) => !keyFlags[idx]).map((i) => ({ name: i.name, type: i.type!, role: 'VALUE' as const })),
+  ];
+  const schema: StepSchema = { columns: outCols };
+  step = { kind: source.type === 'STREAM' ? 'StreamSelect' : 'TableSelect', input: step, items: selectItems, schema };
+  return { root: step, source, schema, sourceType: source.type, limit: query.limit, emit: query.emit };
+}
+
+function containsMap(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMap(t.element);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMap(f.type));
+    default:
+      return false;
+  }
+}

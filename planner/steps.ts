@@ -1,0 +1,137 @@
+// The physical plan: a tree of steps, named as ksqlDB names them. Steps are plain JSON
+// (expressions are kept as AST, which is plain data), so a persistent query's plan can be
+// stored in the command log and rebuilt exactly after a restart.
+
+import type { Expression } from '../grammar/ast.js';
+import type { ColumnRole, WindowKind } from './catalog.js';
+import type { FormatName, FormatOptions } from './formats.js';
+import type { SqlType } from './types.js';
+
+/** A column of a step's output rows. PSEUDO and WINDOW columns exist only on source rows. */
+export interface StepColumn {
+  readonly name: string;
+  readonly type: SqlType;
+  readonly role: ColumnRole | 'PSEUDO' | 'WINDOW';
+  readonly headerKey?: string;
+}
+
+/** The shape of a step's rows: the runtime row array holds the columns in this order. */
+export interface StepSchema {
+  readonly columns: readonly StepColumn[];
+}
+
+export interface Formats {
+  readonly keyFormat: FormatName;
+  readonly valueFormat: FormatName;
+  readonly keyFormatOptions: FormatOptions;
+  readonly valueFormatOptions: FormatOptions;
+}
+
+interface SourceStepBase {
+  readonly source: string;
+  /** The name the query refers to it by (its alias, or its name). */
+  readonly alias: string;
+  readonly topic: string;
+  readonly formats: Formats;
+  readonly windowType: WindowKind | undefined;
+  readonly windowSize: number | undefined;
+  readonly timestampColumn: string | undefined;
+  readonly timestampFormat: string | undefined;
+  /** Declared columns, then ROWTIME, ROWPARTITION, ROWOFFSET, then WINDOWSTART/END if windowed. */
+  readonly schema: StepSchema;
+}
+export interface StreamSource extends SourceStepBase {
+  readonly kind: 'StreamSource';
+}
+export interface TableSource extends SourceStepBase {
+  readonly kind: 'TableSource';
+}
+export interface StreamFilter {
+  readonly kind: 'StreamFilter';
+  readonly input: Step;
+  readonly predicate: Expression;
+  readonly schema: StepSchema;
+}
+export interface TableFilter {
+  readonly kind: 'TableFilter';
+  readonly input: Step;
+  readonly predicate: Expression;
+  readonly schema: StepSchema;
+}
+/** PARTITION BY: the new key is computed from the input row (an empty list: PARTITION BY NULL). */
+export interface StreamSelectKey {
+  readonly kind: 'StreamSelectKey';
+  readonly input: Step;
+  readonly keyExpressions: readonly Expression[];
+  readonly schema: StepSchema;
+}
+export interface SelectItem {
+  readonly name: string;
+  readonly expr: Expression;
+  /** Key columns of the output are the items marked key, in order. */
+  readonly key: boolean;
+}
+/** The projection; its expressions read the rows of the step below any StreamSelectKey. */
+export interface StreamSelect {
+  readonly kind: 'StreamSelect';
+  readonly input: Step;
+  readonly items: readonly SelectItem[];
+  readonly schema: StepSchema;
+}
+export interface TableSelect {
+  readonly kind: 'TableSelect';
+  readonly input: Step;
+  readonly items: readonly SelectItem[];
+  readonly schema: StepSchema;
+}
+interface SinkBase {
+  readonly input: Step;
+  readonly sink: string;
+  readonly topic: string;
+  readonly formats: Formats;
+  /** The output column whose value becomes the record timestamp (WITH TIMESTAMP='col'). */
+  readonly timestampColumn: string | undefined;
+  readonly timestampFormat: string | undefined;
+  readonly schema: StepSchema;
+}
+export interface StreamSink extends SinkBase {
+  readonly kind: 'StreamSink';
+}
+export interface TableSink extends SinkBase {
+  readonly kind: 'TableSink';
+}
+
+export type Step =
+  | StreamSource
+  | TableSource
+  | StreamFilter
+  | TableFilter
+  | StreamSelectKey
+  | StreamSelect
+  | TableSelect
+  | StreamSink
+  | TableSink;
+
+export type SinkStep = StreamSink | TableSink;
+
+export function stepInputs(step: Step): readonly Step[] {
+  switch (step.kind) {
+    case 'StreamSource':
+    case 'TableSource':
+      return [];
+    case 'StreamFilter':
+    case 'TableFilter':
+    case 'StreamSelectKey':
+    case 'StreamSelect':
+    case 'TableSelect':
+    case 'StreamSink':
+    case 'TableSink':
+      return [step.input];
+  }
+}
+
+/** The source steps under a step, left to right. */
+export function sourceSteps(step: Step): readonly (StreamSource | TableSource)[] {
+  if (step.kind === 'StreamSource' || step.kind === 'TableSource') return [step];
+  return stepInputs(step).flatMap(sourceSteps);
+}

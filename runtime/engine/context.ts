@@ -1,0 +1,27 @@
+// What statement handlers share: the log, catalog, running queries and session state.
+
+import type { PlannerConfig } from '../../planner/config.js';
+import type { Log } from '../log/log.js';
+import type { PersistentQuery } from '../query/persistent-query.js';
+import type { CommandLog } from './command-log.js';
+import type { MetaStore } from './metastore.js';
+
+export interface EngineContext {
+  readonly log: Log;
+  readonly metastore: MetaStore;
+  readonly commandLog: CommandLog;
+  readonly queries: Map<string, PersistentQuery>;
+  /** Server config overlaid with SET session properties. */
+  readonly properties: Map<string, string>;
+  readonly variables: Map<string, string>;
+  /** True while the command log is being replayed at startup. */
+  restoring: boolean;
+  nextQueryNumber: number;
+  plannerConfig(): PlannerConfig;
+  /** Runs a script's text (RUN SCRIPT). */
+  executeText(text: string): Promise<import('./api.js').StatementResult[]>;
+}
+
+export function offsetReset(ctx: EngineContext): 'earliest' | 'latest' {
+  return (ctx.properties.get('auto.offset.reset') ?? 'latest').toLowerCase() === 'earliest' ? 'earliest' : 'latest';
+}

@@ -1,0 +1,296 @@
+// The Engine facade: the one entry point for the CLI, REPL, server, tests and benchmarks.
+//   const engine = new Engine({ dataDir: './sluice-data' });
+//   await engine.execute("CREATE STREAM ...; CREATE STREAM b AS SELECT ...;");
+//   for await (const row of engine.query('SELECT * FROM b EMIT CHANGES LIMIT 3;')) ...
+//   await engine.close();
+
+import { readFile } from 'node:fs/promises';
+import { assertNever, type Position, type Statement } from '../../grammar/ast.js';
+import { parseStatement, splitStatements, substituteVariables } from '../../grammar/index.js';
+import { analyzeQuery } from '../../planner/analyze/query.js';
+import type { SourceInfo } from '../../planner/catalog.js';
+import { plannerConfig, type PlannerConfig } from '../../planner/config.js';
+import { SemanticError } from '../../planner/errors.js';
+import { defaultRegistry } from '../functions/registry.js';
+import { EmbeddedLog } from '../log/embedded/embedded-log.js';
+import type { Log } from '../log/log.js';
+import type { PersistentQuery } from '../query/persistent-query.js';
+import { PROCESSING_LOG_SOURCE } from '../query/processing-log.js';
+import { runTransientQuery, type QueryHandle } from '../query/push-query.js';
+import type { EngineOptions, QueryInfo, StatementResult } from './api.js';
+import { SluiceError } from './api.js';
+import { CommandLog } from './command-log.js';
+import { offsetReset, type EngineContext } from './context.js';
+import { toSluiceError } from './errors.js';
+import { MetaStore } from './metastore.js';
+import { alterSource, createSource, createType, dropSource, dropType, status } from './statements/ddl.js';
+import { insertValues } from './statements/insert-values.js';
+import { describe, describeFunction, explain, show } from './statements/metadata.js';
+import { createAsSelect, insertInto, terminate } from './statements/persistent.js';
+import { print } from './statements/print.js';
+
+export type { QueryHandle } from '../query/push-query.js';
+
+export class Engine {
+  private readonly ready: Promise<EngineContext>;
+  private ctx: EngineContext | undefined;
+  private closed = false;
+
+  constructor(private readonly options: EngineOptions = {}) {
+    this.ready = this.init();
+    // A failed open surfaces on the first call; don't let it become an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  private async init(): Promise<EngineContext> {
+    const log: Log =
+      this.options.log ??
+      (this.options.memory ? EmbeddedLog.open({ memory: true }) : EmbeddedLog.open({ dataDir: this.options.dataDir ?? './sluice-data' }));
+    const metastore = new MetaStore(defaultRegistry());
+    const properties = new Map(Object.entries(this.options.properties ?? {}));
+    const commandLog = new CommandLog(log);
+    const ctx: EngineContext = {
+      log,
+      metastore,
+      commandLog,
+      queries: new Map<string, PersistentQuery>(),
+      properties,
+      variables: new Map(),
+      restoring: false,
+      nextQueryNumber: 0,
+      plannerConfig: (): PlannerConfig => plannerConfig(Object.fromEntries(properties)),
+      executeText: (text) => this.executeIn(ctx, text),
+    };
+    if (!(await log.describeTopic(PROCESSING_LOG_SOURCE.topic))) {
+      await log.createTopic(PROCESSING_LOG_SOURCE.topic, { partitions: 1, replicas: 1 });
+    }
+    metastore.putSource(PROCESSING_LOG_SOURCE);
+    await commandLog.ensure();
+    await this.restore(ctx);
+    this.ctx = ctx;
+    return ctx;
+  }
+
+  /** Replays the command log: the catalog comes back and every query resumes where it committed. */
+  private async restore(ctx: EngineContext): Promise<void> {
+    const commands = await ctx.commandLog.readAll();
+    if (commands.length === 0) return;
+    ctx.restoring = true;
+    const saved = new Map(ctx.properties);
+    try {
+      for (const cmd of commands) {
+        ctx.properties.clear();
+        for (const [k, v] of Object.entries(cmd.properties)) ctx.properties.set(k, v);
+        const stmt = parseStatement(cmd.sql);
+        await this.dispatch(ctx, stmt, cmd.sql, cmd.queryId);
+      }
+    } finally {
+      ctx.properties.clear();
+      for (const [k, v] of saved) ctx.properties.set(k, v);
+      ctx.restoring = false;
+    }
+  }
+
+  /** Executes a script: statement by statement, stopping at the first error (thrown as SluiceError). */
+  async execute(sql: string): Promise<StatementResult[]> {
+    const ctx = await this.ready;
+    return this.executeIn(ctx, sql);
+  }
+
+  private async executeIn(ctx: EngineContext, sql: string): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    let pieces: { text: string; start: Position }[];
+    try {
+      pieces = splitStatements(sql);
+    } catch (e) {
+      throw toSluiceError(e, sql, undefined);
+    }
+    for (const piece of pieces) {
+      let text = piece.text;
+      try {
+        if ((ctx.properties.get('ksql.variable.substitution.enable') ?? 'true') !== 'false') {
+          text = substituteVariables(text, ctx.variables);
+        }
+        const stmt = parseStatement(text, piece.start);
+        results.push(await this.dispatch(ctx, stmt, text.trim(), undefined));
+      } catch (e) {
+        const err = toSluiceError(e, text, piece.start);
+        (err as SluiceError & { results?: StatementResult[] }).results = results;
+        throw err;
+      }
+    }
+    return results;
+  }
+
+  private async dispatch(ctx: EngineContext, stmt: Statement, text: string, restoredId: string | undefined): Promise<StatementResult> {
+    switch (stmt.kind) {
+      case 'CreateSource':
+        return createSource(ctx, stmt, text);
+      case 'CreateAsSelect':
+        return createAsSelect(ctx, stmt, text, restoredId);
+      case 'InsertInto':
+        return insertInto(ctx, stmt, text, restoredId);
+      case 'InsertValues':
+        return insertValues(ctx, stmt, text);
+      case 'QueryStatement':
+        return this.pullQuery(ctx, stmt, text);
+      case 'DropSource':
+        return dropSource(ctx, stmt, text);
+      case 'CreateType':
+        return createType(ctx, stmt, text);
+      case 'DropType':
+        return dropType(ctx, stmt, text);
+      case 'AlterSource':
+        return alterSource(ctx, stmt, text);
+      case 'Show':
+        return show(ctx, stmt, text);
+      case 'Describe':
+        return describe(ctx, stmt, text);
+      case 'DescribeFunction':
+        return describeFunction(ctx, stmt, text);
+      case 'Explain':
+        return explain(ctx, stmt, text);
+      case 'Terminate':
+        return terminate(ctx, stmt, text);
+      case 'Print':
+        return print(ctx, stmt, text);
+      case 'SetProperty':
+        ctx.properties.set(stmt.name, stmt.value);
+        return status(text, `Successfully set property ${stmt.name} to ${stmt.value}`);
+      case 'UnsetProperty':
+        ctx.properties.delete(stmt.name);
+        return status(text, `Successfully unset property ${stmt.name}`);
+      case 'DefineVariable':
+        ctx.variables.set(stmt.name, stmt.value);
+        return status(text, `Defined variable ${stmt.name} as '${stmt.value}'`);
+      case 'UndefineVariable':
+        if (!ctx.variables.delete(stmt.name)) {
+          return status(text, `Variable '${stmt.name}' is not defined`);
+        }
+        return status(text, `Undefined variable ${stmt.name}`);
+      case 'RunScript': {
+        let content: string;
+        try {
+          content = await readFile(stmt.path, 'utf8');
+        } catch (e) {
+          throw new SemanticError(`Cannot read script '${stmt.path}': ${(e as Error).message}`, stmt.span);
+        }
+        const results = await ctx.executeText(content);
+        return status(text, `Ran ${results.length} statement(s) from ${stmt.path}`);
+      }
+      default:
+        return assertNever(stmt, 'statement');
+    }
+  }
+
+  /** A SELECT given to execute(): on a stream, a bounded scan of what is there now. */
+  private async pullQuery(ctx: EngineContext, stmt: Extract<Statement, { kind: 'QueryStatement' }>, text: string): Promise<StatementResult> {
+    if (stmt.query.emit !== undefined) {
+      throw new SemanticError('Push queries (EMIT CHANGES) stream their rows: run them with Engine.query()', stmt.span);
+    }
+    const analyzed = analyzeQuery(stmt.query, ctx.metastore, undefined);
+    if (analyzed.sourceType === 'TABLE') {
+      throw new SemanticError('Pull queries on tables are not supported yet', stmt.span);
+    }
+    const handle = runTransientQuery({
+      root: analyzed.root,
+      catalog: ctx.metastore,
+      log: ctx.log,
+      offsetReset: 'earliest',
+      limit: analyzed.limit,
+      bounded: true,
+    });
+    const rows: unknown[][] = [];
+    for await (const r of handle) rows.push(r);
+    return {
+      type: 'rows',
+      statementText: text,
+      columns: handle.columns.map((c) => ({ name: c.name, type: c.type })),
+      rows,
+    };
+  }
+
+  /**
+   * A push query as an async iterator of rows (key columns first, then values), honouring
+   * `auto.offset.reset` (default latest). Break out of the loop, or call close(), to stop it.
+   */
+  async query(sql: string): Promise<QueryHandle> {
+    const ctx = await this.ready;
+    const pieces = splitStatements(sql);
+    if (pieces.length !== 1) throw new SluiceError('query() takes exactly one SELECT statement', undefined, undefined, sql);
+    const piece = pieces[0]!;
+    try {
+      const text = substituteVariables(piece.text, ctx.variables);
+      const stmt = parseStatement(text, piece.start);
+      if (stmt.kind !== 'QueryStatement') throw new SemanticError('query() takes a SELECT statement', stmt.span);
+      const analyzed = analyzeQuery(stmt.query, ctx.metastore, undefined);
+      return runTransientQuery({
+        root: analyzed.root,
+        catalog: ctx.metastore,
+        log: ctx.log,
+        offsetReset: offsetReset(ctx),
+        limit: analyzed.limit,
+        bounded: stmt.query.emit === undefined,
+      });
+    } catch (e) {
+      throw toSluiceError(e, piece.text, piece.start);
+    }
+  }
+
+  /** Runs every persistent query until all of them have consumed all their input. */
+  async drain(): Promise<void> {
+    const ctx = await this.ready;
+    // Idle rounds that still aren't caught up mean a query can't make progress (e.g. it is
+    // in ERROR): give up after a few rather than spin.
+    let idle = 0;
+    while (idle < 3) {
+      let progressed = 0;
+      for (const q of [...ctx.queries.values()]) progressed += await q.runOnce();
+      if (progressed > 0) {
+        idle = 0;
+        continue;
+      }
+      let all = true;
+      for (const q of ctx.queries.values()) if (!(await q.caughtUp())) all = false;
+      if (all) return;
+      idle++;
+    }
+  }
+
+  sources(): readonly SourceInfo[] {
+    return this.ctx?.metastore.sources() ?? [];
+  }
+  source(name: string): SourceInfo | undefined {
+    return this.ctx?.metastore.source(name);
+  }
+  queries(): readonly QueryInfo[] {
+    return [...(this.ctx?.queries.values() ?? [])].map((q) => ({
+      id: q.id,
+      sql: q.sql,
+      sinks: [q.sink.sink],
+      sources: q.sources,
+      state: q.state === 'ERROR' ? 'ERROR' : 'RUNNING',
+      queryType: 'PERSISTENT',
+    }));
+  }
+  /** Per-query counts of processed and failed records. */
+  queryStats(): readonly { id: string; processed: number; errors: number }[] {
+    return [...(this.ctx?.queries.values() ?? [])].map((q) => ({ id: q.id, processed: q.processedCount, errors: q.errorCount }));
+  }
+  async log(): Promise<Log> {
+    return (await this.ready).log;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    let ctx: EngineContext;
+    try {
+      ctx = await this.ready;
+    } catch {
+      return;
+    }
+    for (const q of ctx.queries.values()) await q.stop();
+    await ctx.log.close();
+  }
+}

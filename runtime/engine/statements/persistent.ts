@@ -1,0 +1,111 @@
+// CREATE ... AS SELECT, INSERT INTO ... SELECT and TERMINATE: starting and stopping
+// persistent queries.
+
+import type { CreateAsSelect, InsertInto, Terminate } from '../../../grammar/ast.js';
+import { analyzeCreateAsSelect, analyzeInsertInto, type PersistentQueryPlan } from '../../../planner/analyze/persistent.js';
+import { SemanticError } from '../../../planner/errors.js';
+import { PersistentQuery } from '../../query/persistent-query.js';
+import type { StatementResult } from '../api.js';
+import { offsetReset, type EngineContext } from '../context.js';
+import { status } from './ddl.js';
+import { validateFormats } from './validate-formats.js';
+import type { Span } from '../../../grammar/ast.js';
+import { schemaColumns } from '../../../planner/analyze/persistent.js';
+
+function nextQueryId(ctx: EngineContext, plan: PersistentQueryPlan): string {
+  const n = ctx.nextQueryNumber++;
+  switch (plan.kind) {
+    case 'CSAS':
+      return `CSAS_${plan.sink.sink}_${n}`;
+    case 'CTAS':
+      return `CTAS_${plan.sink.sink}_${n}`;
+    case 'INSERT':
+      return `INSERTQUERY_${n}`;
+  }
+}
+
+async function startQuery(
+  ctx: EngineContext,
+  plan: PersistentQueryPlan,
+  text: string,
+  span: Span,
+  restoredId: string | undefined,
+): Promise<string> {
+  validateFormats(plan.sink.formats, schemaColumns(plan.sink.schema), span);
+  const input = await ctx.log.describeTopic(plan.inputTopic);
+  if (!input) throw new SemanticError(`Kafka topic does not exist: ${plan.inputTopic}`, span);
+  const sinkTopic = await ctx.log.describeTopic(plan.topic.name);
+  if (!sinkTopic) {
+    await ctx.log.createTopic(plan.topic.name, {
+      partitions: plan.topic.partitions ?? input.partitions,
+      replicas: plan.topic.replicas ?? 1,
+      ...(plan.topic.retentionMs !== undefined ? { retentionMs: plan.topic.retentionMs } : {}),
+      cleanupPolicy: plan.kind === 'CTAS' ? 'compact' : 'delete',
+    });
+  }
+  let id = restoredId ?? plan.queryId?.toUpperCase() ?? nextQueryId(ctx, plan);
+  if (restoredId) {
+    const m = /_(\d+)$/.exec(restoredId);
+    if (m) ctx.nextQueryNumber = Math.max(ctx.nextQueryNumber, Number(m[1]) + 1);
+  }
+  if (ctx.queries.has(id)) throw new SemanticError(`Query ID '${id}' already exists.`, span);
+  const query = new PersistentQuery({
+    id,
+    sql: text,
+    sink: plan.sink,
+    sources: plan.sources,
+    catalog: ctx.metastore,
+    log: ctx.log,
+    offsetReset: offsetReset(ctx),
+  });
+  await query.init();
+  if (plan.newSource) ctx.metastore.putSource(plan.newSource);
+  ctx.queries.set(id, query);
+  if (!ctx.restoring) {
+    await ctx.commandLog.append({ sql: text, properties: Object.fromEntries(ctx.properties), queryId: id });
+  }
+  query.start();
+  return id;
+}
+
+export async function createAsSelect(
+  ctx: EngineContext,
+  stmt: CreateAsSelect,
+  text: string,
+  restoredId?: string,
+): Promise<StatementResult> {
+  const existing = ctx.metastore.source(stmt.name);
+  if (existing && stmt.ifNotExists) return status(text, `A ${existing.type.toLowerCase()} with the same name already exists`);
+  const plan = analyzeCreateAsSelect(stmt, text, ctx.metastore, ctx.plannerConfig());
+  if (existing && stmt.orReplace) {
+    // Replacing a query's result: the old query stops, the new one takes over its sink.
+    for (const q of [...ctx.queries.values()]) {
+      if (q.sink.sink === existing.name && q.id.startsWith('C')) {
+        await q.stop();
+        ctx.queries.delete(q.id);
+      }
+    }
+  }
+  const id = await startQuery(ctx, plan, text, stmt.span, restoredId);
+  return status(text, `Created query with ID ${id}`, id);
+}
+
+export async function insertInto(ctx: EngineContext, stmt: InsertInto, text: string, restoredId?: string): Promise<StatementResult> {
+  const plan = analyzeInsertInto(stmt, ctx.metastore);
+  const id = await startQuery(ctx, plan, text, stmt.span, restoredId);
+  return status(text, `Created query with ID ${id}`, id);
+}
+
+export async function terminate(ctx: EngineContext, stmt: Terminate, text: string): Promise<StatementResult> {
+  const ids = stmt.queryId === undefined ? [...ctx.queries.keys()] : [stmt.queryId.toUpperCase()];
+  for (const id of ids) {
+    const q = ctx.queries.get(id);
+    if (!q) throw new SemanticError(`Unknown queryId: ${id}`, stmt.span);
+    await q.stop();
+    q.state = 'TERMINATED';
+    ctx.queries.delete(id);
+    await ctx.log.deleteGroup(q.groupId);
+  }
+  if (!ctx.restoring) await ctx.commandLog.append({ sql: text, properties: {} });
+  return status(text, stmt.queryId === undefined ? 'All queries terminated.' : 'Query terminated.');
+}

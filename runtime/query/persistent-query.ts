@@ -1,0 +1,190 @@
+// A persistent query: reads its source topic from committed positions, runs the row
+// pipeline, and commits outputs, processing-log records and new positions in one atomic
+// Log commit (one SQLite transaction in embedded mode: exactly-once by construction).
+
+import type { Catalog } from '../../planner/catalog.js';
+import type { SinkStep } from '../../planner/steps.js';
+import type { Log, Position, ProducerRecord } from '../log/log.js';
+import type { ProcessingError } from './errors.js';
+import { PROCESSING_LOG_TOPIC, processingLogRecord } from './processing-log.js';
+import { buildRowPipeline, type RowPipeline } from './row-pipeline.js';
+import { buildSinkEncoder, type SinkEncoder } from './sink-encoder.js';
+
+export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
+
+export interface PersistentQueryOptions {
+  readonly id: string;
+  readonly sql: string;
+  readonly sink: SinkStep;
+  readonly sources: readonly string[];
+  readonly catalog: Catalog;
+  readonly log: Log;
+  /** Where to start on partitions with no committed position. */
+  readonly offsetReset: 'earliest' | 'latest';
+  readonly batchSize?: number;
+}
+
+export function groupIdFor(queryId: string): string {
+  return `_sluice_query_${queryId}`;
+}
+
+export class PersistentQuery {
+  readonly id: string;
+  readonly sql: string;
+  readonly sink: SinkStep;
+  readonly sources: readonly string[];
+  readonly groupId: string;
+  state: QueryState = 'RUNNING';
+  lastError: string | undefined;
+  /** Records this query could not process (also in the processing log). */
+  errorCount = 0;
+  processedCount = 0;
+
+  private readonly log: Log;
+  private readonly pipeline: RowPipeline;
+  private readonly encoder: SinkEncoder;
+  private readonly batchSize: number;
+  private positions: Map<number, number> | undefined;
+  private partitions = 0;
+  private busy: Promise<unknown> = Promise.resolve();
+  private loop: Promise<void> | undefined;
+  private stopped = false;
+  private readonly offsetReset: 'earliest' | 'latest';
+
+  constructor(opts: PersistentQueryOptions) {
+    this.id = opts.id;
+    this.sql = opts.sql;
+    this.sink = opts.sink;
+    this.sources = opts.sources;
+    this.groupId = groupIdFor(opts.id);
+    this.log = opts.log;
+    this.pipeline = buildRowPipeline(opts.sink, opts.catalog);
+    this.encoder = buildSinkEncoder(opts.sink);
+    this.batchSize = opts.batchSize ?? 2000;
+    this.offsetReset = opts.offsetReset;
+  }
+
+  get sourceTopic(): string {
+    return this.pipeline.source.topic;
+  }
+
+  /**
+   * Loads committed positions; partitions never committed start per auto.offset.reset, and
+   * that start is committed at once so a restart resumes from the same place.
+   */
+  async init(): Promise<void> {
+    const topic = this.sourceTopic;
+    const info = await this.log.describeTopic(topic);
+    if (!info) throw new Error(`Topic ${topic} does not exist`);
+    this.partitions = info.partitions;
+    const committed = await this.log.committed(this.groupId);
+    const positions = new Map<number, number>();
+    for (const p of committed) if (p.topic === topic) positions.set(p.partition, p.offset);
+    const fresh: Position[] = [];
+    for (let p = 0; p < info.partitions; p++) {
+      if (!positions.has(p)) {
+        const off = this.offsetReset === 'earliest' ? await this.log.startOffset(topic, p) : await this.log.endOffset(topic, p);
+        positions.set(p, off);
+        fresh.push({ topic, partition: p, offset: off });
+      }
+    }
+    if (fresh.length > 0) await this.log.commit({ groupId: this.groupId, outputs: [], positions: fresh });
+    this.positions = positions;
+  }
+
+  /** Processes at most one batch per partition. Returns how many input records it consumed. */
+  runOnce(): Promise<number> {
+    const next = this.busy.then(() => this.batch());
+    this.busy = next.catch(() => undefined);
+    return next;
+  }
+
+  private async batch(): Promise<number> {
+    if (this.stopped || this.state === 'TERMINATED') return 0;
+    if (!this.positions) await this.init();
+    const positions = this.positions!;
+    const topic = this.sourceTopic;
+    const outputs: ProducerRecord[] = [];
+    const errors: ProducerRecord[] = [];
+    const newPositions: Position[] = [];
+    let consumed = 0;
+    const onError = (e: ProcessingError) => {
+      this.errorCount++;
+      errors.push(processingLogRecord(this.id, e));
+    };
+    const emit = (key: unknown[], value: unknown[] | null, timestamp: number) => {
+      try {
+        outputs.push(this.encoder.encode(key, value, timestamp));
+      } catch (e) {
+        this.errorCount++;
+        errors.push(
+          processingLogRecord(this.id, {
+            kind: 'SERIALIZATION',
+            message: e instanceof Error ? e.message : String(e),
+            record: current!,
+          }),
+        );
+      }
+    };
+    let current: import('../log/log.js').LogRecord | undefined;
+    for (let p = 0; p < this.partitions; p++) {
+      const from = positions.get(p)!;
+      const recs = await this.log.fetch(topic, p, from, this.batchSize);
+      if (recs.length === 0) continue;
+      for (const rec of recs) {
+        current = rec;
+        this.pipeline.process(rec, onError, emit);
+      }
+      consumed += recs.length;
+      newPositions.push({ topic, partition: p, offset: recs[recs.length - 1]!.offset + 1 });
+    }
+    if (consumed === 0) return 0;
+    const out = [];
+    if (outputs.length > 0) out.push({ topic: this.sink.topic, records: outputs });
+    if (errors.length > 0) out.push({ topic: PROCESSING_LOG_TOPIC, records: errors });
+    await this.log.commit({ groupId: this.groupId, outputs: out, positions: newPositions });
+    for (const np of newPositions) positions.set(np.partition, np.offset);
+    this.processedCount += consumed;
+    return consumed;
+  }
+
+  /** Runs until stopped: a batch whenever data arrives. */
+  start(): void {
+    if (this.loop) return;
+    this.stopped = false;
+    this.loop = (async () => {
+      let backoff = 100;
+      while (!this.stopped) {
+        try {
+          const n = await this.runOnce();
+          if (this.state === 'ERROR') this.state = 'RUNNING';
+          backoff = 100;
+          if (n === 0 && !this.stopped) await this.log.waitForData([this.sourceTopic], 250);
+        } catch (e) {
+          // A failure outside record processing (e.g. the log): stay alive and retry, as a
+          // ksqlDB query in ERROR state is retried.
+          this.state = 'ERROR';
+          this.lastError = e instanceof Error ? e.message : String(e);
+          await new Promise((r) => setTimeout(r, backoff));
+          backoff = Math.min(backoff * 2, 5000);
+        }
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+    await this.busy;
+    this.loop = undefined;
+  }
+
+  /** True when every partition has been read to its end. */
+  async caughtUp(): Promise<boolean> {
+    if (!this.positions) return false;
+    for (let p = 0; p < this.partitions; p++) {
+      if ((await this.log.endOffset(this.sourceTopic, p)) > this.positions.get(p)!) return false;
+    }
+    return true;
+  }
+}

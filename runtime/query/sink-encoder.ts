@@ -1,0 +1,33 @@
+// Rows to sink records: serialise key and value with the sink's formats, and pick the record
+// timestamp (the input's, or the sink's TIMESTAMP column).
+
+import type { SinkStep } from '../../planner/steps.js';
+import type { ProducerRecord } from '../log/log.js';
+import { createSerde } from '../serde/index.js';
+
+export interface SinkEncoder {
+  encode(key: unknown[], value: unknown[] | null, timestamp: number): ProducerRecord;
+}
+
+export function buildSinkEncoder(sink: SinkStep): SinkEncoder {
+  const cols = sink.schema.columns;
+  const keyCols = cols.filter((c) => c.role === 'KEY');
+  const valueCols = cols.filter((c) => c.role !== 'KEY');
+  const keySerde = createSerde(sink.formats.keyFormat, keyCols, sink.formats.keyFormatOptions, 'key');
+  const valueSerde = createSerde(sink.formats.valueFormat, valueCols, sink.formats.valueFormatOptions, 'value');
+  const tsKey = sink.timestampColumn !== undefined ? keyCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
+  const tsValue = sink.timestampColumn !== undefined ? valueCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
+  return {
+    encode(key, value, timestamp) {
+      let ts = timestamp;
+      const v = tsKey >= 0 ? key[tsKey] : tsValue >= 0 && value !== null ? value[tsValue] : undefined;
+      if (typeof v === 'bigint') ts = Number(v);
+      else if (typeof v === 'number') ts = v;
+      return {
+        timestamp: ts,
+        key: keyCols.length === 0 ? null : keySerde.serialize(key),
+        value: valueSerde.serialize(value),
+      };
+    },
+  };
+}

@@ -1,0 +1,125 @@
+// Turns a log record into a source row: declared columns (key, value, headers), then
+// ROWTIME, ROWPARTITION, ROWOFFSET, then WINDOWSTART/WINDOWEND on windowed sources.
+
+import type { Catalog } from '../../planner/catalog.js';
+import type { StreamSource, TableSource } from '../../planner/steps.js';
+import { STRING } from '../../planner/types.js';
+import type { LogRecord } from '../log/log.js';
+import { createSerde, windowedKeySerde } from '../serde/index.js';
+import type { RowSerde } from '../serde/serde.js';
+import { errorMessage, type ErrorSink } from './errors.js';
+
+export interface DecodedRow {
+  readonly row: unknown[];
+  readonly timestamp: number;
+  /** True for a table record with a null value: the key's row is deleted. */
+  readonly tombstone: boolean;
+}
+
+export type SourceDecoder = (rec: LogRecord, errors: ErrorSink) => DecodedRow | null;
+
+export function keySerdeFor(step: {
+  formats: StreamSource['formats'];
+  windowType: StreamSource['windowType'];
+  windowSize: StreamSource['windowSize'];
+}, keyCols: readonly { name: string; type: StreamSource['schema']['columns'][number]['type'] }[]): RowSerde {
+  const inner = createSerde(step.formats.keyFormat, keyCols, step.formats.keyFormatOptions, 'key');
+  return step.windowType ? windowedKeySerde(inner, step.windowType, step.windowSize) : inner;
+}
+
+export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Catalog): SourceDecoder {
+  const cols = step.schema.columns;
+  const keyIdx: number[] = [];
+  const valueIdx: number[] = [];
+  const headerCols: { idx: number; key: string | undefined }[] = [];
+  cols.forEach((c, i) => {
+    if (c.role === 'KEY') keyIdx.push(i);
+    else if (c.role === 'VALUE') valueIdx.push(i);
+    else if (c.role === 'HEADERS') headerCols.push({ idx: i, key: undefined });
+    else if (c.role === 'HEADER') headerCols.push({ idx: i, key: c.headerKey });
+  });
+  const keySerde = keySerdeFor(step, keyIdx.map((i) => cols[i]!));
+  const valueSerde = createSerde(
+    step.formats.valueFormat,
+    valueIdx.map((i) => cols[i]!),
+    step.formats.valueFormatOptions,
+    'value',
+  );
+  const width = cols.length;
+  const rowtimeIdx = cols.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME');
+  const windowed = step.windowType !== undefined;
+  const nKeys = keyIdx.length;
+  const isTable = step.kind === 'TableSource';
+  const tsIdx = step.timestampColumn !== undefined ? cols.findIndex((c) => c.name === step.timestampColumn) : -1;
+  const tsType = tsIdx >= 0 ? cols[tsIdx]!.type : undefined;
+  let parseTs: ((s: string) => number) | undefined;
+  if (tsType?.kind === 'STRING') {
+    const call = catalog.functions.resolveScalar('STRINGTOTIMESTAMP', [
+      { kind: 'value', type: STRING },
+      { kind: 'value', type: STRING, literal: step.timestampFormat },
+    ]);
+    const impl = call.overload.make({ ...call.call, returnType: call.returnType });
+    const fmt = step.timestampFormat;
+    parseTs = (s) => Number(impl(s, fmt) as bigint | number);
+  }
+
+  return (rec, errors) => {
+    const row = new Array<unknown>(width);
+    let keyRow: unknown[] | null;
+    let valueRow: unknown[] | null;
+    try {
+      keyRow = keySerde.deserialize(rec.key);
+    } catch (e) {
+      errors({ kind: 'DESERIALIZATION', message: `Failed to deserialize key from topic ${rec.topic}: ${errorMessage(e)}`, record: rec });
+      return null;
+    }
+    try {
+      valueRow = valueSerde.deserialize(rec.value);
+    } catch (e) {
+      errors({ kind: 'DESERIALIZATION', message: `Failed to deserialize value from topic ${rec.topic}: ${errorMessage(e)}`, record: rec });
+      return null;
+    }
+    const tombstone = rec.value === null || (valueRow === null && valueIdx.length > 0);
+    // Streams drop records with no value, as ksqlDB does: there is nothing to select from.
+    if (tombstone && !isTable) return null;
+    for (let i = 0; i < nKeys; i++) row[keyIdx[i]!] = keyRow === null ? null : (keyRow[i] ?? null);
+    for (let i = 0; i < valueIdx.length; i++) row[valueIdx[i]!] = valueRow === null ? null : (valueRow[i] ?? null);
+    for (const h of headerCols) {
+      if (h.key === undefined) {
+        row[h.idx] = rec.headers.map((x) => ({ KEY: x.key, VALUE: x.value }));
+      } else {
+        let v: Buffer | null = null;
+        for (const x of rec.headers) if (x.key === h.key) v = x.value;
+        row[h.idx] = v;
+      }
+    }
+    let timestamp = rec.timestamp;
+    if (tsIdx >= 0 && !tombstone) {
+      const v = row[tsIdx];
+      let t: number | undefined;
+      try {
+        t = v === null || v === undefined ? undefined : typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : parseTs!(String(v));
+      } catch (e) {
+        errors({ kind: 'TIMESTAMP', message: `Failed to extract timestamp from column ${step.timestampColumn}: ${errorMessage(e)}`, record: rec });
+        return null;
+      }
+      if (t === undefined || !Number.isFinite(t) || t < 0) {
+        errors({ kind: 'TIMESTAMP', message: `Invalid timestamp in column ${step.timestampColumn}: ${String(v)}`, record: rec });
+        return null;
+      }
+      timestamp = t;
+    }
+    row[rowtimeIdx] = BigInt(timestamp);
+    row[rowtimeIdx + 1] = rec.partition;
+    row[rowtimeIdx + 2] = BigInt(rec.offset);
+    if (windowed && keyRow !== null) {
+      row[rowtimeIdx + 3] = toBig(keyRow[nKeys]);
+      row[rowtimeIdx + 4] = toBig(keyRow[nKeys + 1]);
+    }
+    return { row, timestamp, tombstone };
+  };
+}
+
+function toBig(v: unknown): bigint | null {
+  return v === null || v === undefined ? null : typeof v === 'bigint' ? v : BigInt(v as number);
+}

@@ -1,0 +1,171 @@
+// `npm run conformance`: runs ksqlDB's query-validation tests against Sluice, sequentially
+// and in-process, and prints a per-file table and the totals.
+//
+//   --dir DIR           a directory of case files (repeatable; replaces the default)
+//   --filter REGEX      only files or cases whose name matches
+//   --json FILE         write the results as JSON
+//   --verbose           print each failing case with its reason and a record diff
+//   --update-baseline   write test/conformance/baseline.json: the ids of the passing cases
+
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { BASELINE_PATH, writeBaseline } from './baseline.js';
+import {
+  DEFAULT_CONFORMANCE_DIR,
+  MISSING_CONFORMANCE_MESSAGE,
+  conformanceAvailable,
+  listCaseFiles,
+  loadCaseFile,
+} from './loader.js';
+import { runCase } from './run-case.js';
+
+/** The files the first milestone targets (projections, filters, expressions, serdes). */
+const TARGET_FILES: ReadonlySet<string> = new Set(
+  [
+    'project-filter', 'select', 'where', 'literals', 'cast', 'identifiers', 'quoted-identifiers',
+    'case-expression', 'between', 'in', 'like', 'null', 'comparison-expression', 'operators',
+    'binary-arithmetic', 'floating-point', 'insert-into', 'partition-by', 'key-schemas', 'serdes',
+    'delimited', 'json', 'kafka', 'elements', 'simple-struct', 'more-complex-struct', 'headers',
+    'row-offset-and-partition', 'system-columns', 'timestamp-extractor', 'sink-topic-naming',
+    'create-struct', 'create_array', 'create_map', 'array', 'map',
+  ].map((f) => `${f}.json`),
+);
+
+interface FileResult {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: { name: string; reason: string }[];
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      dir: { type: 'string', multiple: true },
+      filter: { type: 'string' },
+      json: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      'update-baseline': { type: 'boolean', default: false },
+    },
+  });
+  const dirs = values.dir ?? [DEFAULT_CONFORMANCE_DIR];
+  if (!conformanceAvailable(dirs)) {
+    console.log(MISSING_CONFORMANCE_MESSAGE);
+    return 0;
+  }
+  const filter = values.filter === undefined ? undefined : new RegExp(values.filter);
+
+  const files: Record<string, FileResult> = {};
+  const skippedByReason: Record<string, number> = {};
+  const passing: string[] = [];
+  const ran = new Set<string>();
+  let notes = 0;
+  for (const path of listCaseFiles(dirs)) {
+    const loaded = loadCaseFile(path);
+    const fileMatches = filter === undefined || filter.test(loaded.file);
+    const cases = loaded.cases.filter((c) => fileMatches || filter!.test(c.name));
+    if (cases.length === 0 && loaded.error === undefined) continue;
+    const result: FileResult = { passed: 0, failed: 0, skipped: 0, failures: [] };
+    files[loaded.file] = result;
+    if (loaded.error !== undefined) {
+      result.failed++;
+      result.failures.push({ name: '(file)', reason: loaded.error });
+    }
+    for (const c of cases) {
+      ran.add(c.id);
+      if (c.skip !== undefined) {
+        result.skipped++;
+        skippedByReason[c.skip] = (skippedByReason[c.skip] ?? 0) + 1;
+        continue;
+      }
+      const outcome = await runCase(c);
+      if (outcome.status === 'passed') {
+        result.passed++;
+        passing.push(c.id);
+        if (outcome.note !== undefined) {
+          notes++;
+          if (values.verbose) console.log(`NOTE ${c.id}: ${outcome.note}`);
+        }
+      } else {
+        const reason = outcome.reason ?? 'failed';
+        result.failed++;
+        result.failures.push({ name: c.name, reason });
+        if (values.verbose) {
+          console.log(`FAIL ${c.id}: ${reason}`);
+          for (const line of outcome.detail ?? []) console.log(`    ${line}`);
+        }
+      }
+    }
+  }
+
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  const target = { passed: 0, failed: 0 };
+  for (const [file, r] of Object.entries(files)) {
+    totals.passed += r.passed;
+    totals.failed += r.failed;
+    totals.skipped += r.skipped;
+    if (TARGET_FILES.has(file)) {
+      target.passed += r.passed;
+      target.failed += r.failed;
+    }
+  }
+
+  printTable(files);
+  const reasons = Object.entries(skippedByReason).sort((a, b) => b[1] - a[1]);
+  if (reasons.length > 0) console.log(`skipped: ${reasons.map(([r, n]) => `${r}: ${n}`).join(', ')}`);
+  printTopFailures(files);
+  if (notes > 0) console.log(`${notes} expected-exception cases passed with a different message (see --verbose)`);
+  const targetRun = target.passed + target.failed;
+  const pct = targetRun === 0 ? 0 : (100 * target.passed) / targetRun;
+  console.log(`target files: ${target.passed}/${targetRun} non-skipped (${pct.toFixed(1)}%)`);
+
+  if (values.json !== undefined) {
+    const report = { ...totals, skippedByReason, files };
+    writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
+  }
+  if (values['update-baseline']) {
+    writeBaseline(passing, ran);
+    console.log(`baseline: ${passing.length} passing cases written to ${BASELINE_PATH}`);
+  }
+  console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  return 0;
+}
+
+function printTable(files: Readonly<Record<string, FileResult>>): void {
+  const names = Object.keys(files);
+  const width = Math.max(4, ...names.map((n) => n.length));
+  const row = (a: string, b: string, c: string, d: string): string =>
+    `${a.padEnd(width)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(7)}`;
+  console.log(row('file', 'passed', 'failed', 'skipped'));
+  for (const n of names) {
+    const r = files[n]!;
+    console.log(row(n, String(r.passed), String(r.failed), String(r.skipped)));
+  }
+}
+
+/** The most common failure reasons, with names and numbers masked so like groups with like. */
+function printTopFailures(files: Readonly<Record<string, FileResult>>): void {
+  const groups = new Map<string, number>();
+  for (const r of Object.values(files)) {
+    for (const f of r.failures) {
+      const group = f.reason
+        .replace(/\b(topic|source) \S+/g, '$1 X')
+        .replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|`[^`]*`/g, '…')
+        .replace(/\d+/g, 'N')
+        .slice(0, 90);
+      groups.set(group, (groups.get(group) ?? 0) + 1);
+    }
+  }
+  const top = [...groups].sort((a, b) => b[1] - a[1]).slice(0, 10);
+  if (top.length === 0) return;
+  console.log('top failure reasons:');
+  for (const [group, n] of top) console.log(`${String(n).padStart(6)}  ${group}`);
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    process.exit(1);
+  },
+);

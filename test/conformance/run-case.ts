@@ -1,0 +1,214 @@
+// Runs one ksqlDB test case on a fresh in-memory Engine, reproducing ksqlDB's harness:
+// topics first, statements one by one, inputs piped one at a time in file order with the
+// engine drained after each, then outputs compared topic by topic and post-conditions checked.
+// Whatever the engine throws becomes a failed case; the runner itself never crashes.
+
+import { Engine } from '../../runtime/engine/engine.js';
+import type { SourceInfo } from '../../runtime/engine/api.js';
+import { TopicExistsError, type Log, type LogRecord } from '../../runtime/log/log.js';
+import { decodeOutput, encodeInput, keyColumns, payloadColumns } from './codec.js';
+import { diffTopic, rowType, show, type ActualRecord } from './compare.js';
+import type { QttCase } from './loader.js';
+import { checkPost } from './post.js';
+import { topicsToCreate } from './topics.js';
+
+export interface CaseOutcome {
+  readonly status: 'passed' | 'failed';
+  /** Why it failed: one short line. */
+  readonly reason?: string;
+  /** Longer context for --verbose: the records of the failing topic, side by side. */
+  readonly detail?: readonly string[];
+  /** Passed, but worth knowing (e.g. rejected with a different message than ksqlDB's). */
+  readonly note?: string;
+}
+
+export const DEFAULT_CASE_TIMEOUT_MS = 10_000;
+
+/**
+ * Settings of ksqlDB's harness (TestExecutor.BASE_CONFIG) that change results: queries read
+ * from the earliest offset, and record caching is off so every intermediate update is emitted.
+ */
+const HARNESS_PROPERTIES: Readonly<Record<string, string>> = {
+  'auto.offset.reset': 'earliest',
+  'cache.max.bytes.buffering': '0',
+};
+
+export async function runCase(c: QttCase, timeoutMs = DEFAULT_CASE_TIMEOUT_MS): Promise<CaseOutcome> {
+  let engine: Engine;
+  try {
+    engine = new Engine({ memory: true, properties: { ...HARNESS_PROPERTIES, ...c.properties } });
+  } catch (e) {
+    return { status: 'failed', reason: `engine failed to start: ${message(e)}` };
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CaseOutcome>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'failed', reason: 'timeout' }), timeoutMs);
+  });
+  try {
+    const run = execute(engine, c).catch(
+      (e: unknown): CaseOutcome => ({ status: 'failed', reason: `engine error: ${message(e)}` }),
+    );
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
+    // A hung or broken engine must not take the runner with it.
+    await Promise.race([engine.close().catch(() => undefined), delay(2_000)]);
+  }
+}
+
+async function execute(engine: Engine, c: QttCase): Promise<CaseOutcome> {
+  const log = await engine.log();
+  for (const [name, partitions] of topicsToCreate(c)) {
+    try {
+      await log.createTopic(name, { partitions });
+    } catch (e) {
+      if (!(e instanceof TopicExistsError)) throw e;
+    }
+  }
+
+  for (let i = 0; i < c.statements.length; i++) {
+    try {
+      await engine.execute(c.statements[i]!);
+    } catch (e) {
+      if (c.expectedException === undefined) {
+        return { status: 'failed', reason: `statement ${i + 1} rejected: ${firstLine(message(e))}` };
+      }
+      // ksqlDB's harness checks the message too, but Sluice's wording may differ; the README
+      // makes the message optional, so a different one is only noted.
+      const expected = c.expectedException.message;
+      const actual = message(e);
+      const note =
+        expected !== undefined && !actual.includes(expected)
+          ? `rejected by statement ${i + 1} with: ${firstLine(actual)}; ksqlDB says: ${firstLine(expected)}`
+          : undefined;
+      return note === undefined ? { status: 'passed' } : { status: 'passed', note };
+    }
+  }
+  if (c.expectedException !== undefined) {
+    return { status: 'failed', reason: 'expected exception, but all statements succeeded' };
+  }
+
+  const outputTopics = [...new Set(c.outputs.map((r) => r.topic))];
+  const collector = new OutputCollector(log, outputTopics);
+  // INSERT ... VALUES statements may already have produced records.
+  await engine.drain();
+  await collector.collect();
+
+  const sources = engine.sources();
+  for (let i = 0; i < c.inputs.length; i++) {
+    const rec = c.inputs[i]!;
+    const source = sources.find((s) => s.topic === rec.topic);
+    let producerRecord;
+    try {
+      producerRecord = encodeInput(rec, source, c.topics.find((t) => t.name === rec.topic));
+    } catch (e) {
+      return { status: 'failed', reason: `input ${i}: cannot serialise: ${message(e)}` };
+    }
+    await log.produce(rec.topic, [producerRecord]);
+    await engine.drain();
+    await collector.collect();
+  }
+
+  const latestSources = engine.sources();
+  for (const topic of outputTopics) {
+    const outcome = compareTopic(c, topic, collector.records(topic), latestSources);
+    if (outcome !== undefined) return outcome;
+  }
+
+  if (c.post !== undefined) {
+    const postFailure = await checkPost(c.post, latestSources, log);
+    if (postFailure !== undefined) return { status: 'failed', reason: postFailure };
+  }
+  return { status: 'passed' };
+}
+
+function compareTopic(
+  c: QttCase,
+  topic: string,
+  raw: readonly LogRecord[],
+  sources: readonly SourceInfo[],
+): CaseOutcome | undefined {
+  const expected = c.outputs.filter((r) => r.topic === topic);
+  // As ksqlDB's TopicInfoCache: any source over the topic tells how to read it; the first wins.
+  const sink = sources.find((s) => s.topic === topic);
+  if (sink === undefined) {
+    return {
+      status: 'failed',
+      reason:
+        raw.length !== expected.length
+          ? `topic ${topic}: expected ${expected.length} records, got ${raw.length}`
+          : `topic ${topic}: no source over this topic to decode it`,
+    };
+  }
+  const actual: ActualRecord[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    try {
+      actual.push(decodeOutput(raw[i]!, sink));
+    } catch (e) {
+      return { status: 'failed', reason: `topic ${topic} record ${i}: cannot decode: ${message(e)}` };
+    }
+  }
+  const types = { key: rowType(keyColumns(sink)), value: rowType(payloadColumns(sink)) };
+  const reason = diffTopic(topic, expected, actual, types, c.inputs.length === 0);
+  if (reason === undefined) return undefined;
+  const detail = [
+    `topic ${topic} expected:`,
+    ...expected.map((r) => `  ${show(r.key)} ${r.window ? `[${r.window.start},${r.window.end}) ` : ''}=> ${show(r.value)}${r.timestamp !== undefined ? ` @${r.timestamp}` : ''}`),
+    `topic ${topic} actual:`,
+    ...actual.map((r) => `  ${show(r.key)} ${r.window ? `[${r.window.start},${r.window.end}) ` : ''}=> ${show(r.value)} @${r.timestamp}`),
+  ];
+  return { status: 'failed', reason, detail };
+}
+
+/**
+ * Reads the output topics after each drain, so records keep the order they were produced in
+ * even when a topic has several partitions (within one drain: partition, then offset).
+ */
+class OutputCollector {
+  private readonly positions = new Map<string, number[]>();
+  private readonly collected = new Map<string, LogRecord[]>();
+
+  constructor(
+    private readonly log: Log,
+    private readonly topics: readonly string[],
+  ) {}
+
+  async collect(): Promise<void> {
+    for (const topic of this.topics) {
+      const info = await this.log.describeTopic(topic);
+      if (info === undefined) continue;
+      const positions = this.positions.get(topic) ?? [];
+      const records = this.collected.get(topic) ?? [];
+      for (let p = 0; p < info.partitions; p++) {
+        let offset = positions[p] ?? 0;
+        for (;;) {
+          const batch = await this.log.fetch(topic, p, offset, 1_000);
+          if (batch.length === 0) break;
+          records.push(...batch);
+          offset = batch[batch.length - 1]!.offset + 1;
+        }
+        positions[p] = offset;
+      }
+      this.positions.set(topic, positions);
+      this.collected.set(topic, records);
+    }
+  }
+
+  records(topic: string): readonly LogRecord[] {
+    return this.collected.get(topic) ?? [];
+  }
+}
+
+function message(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n', 1)[0]!;
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
