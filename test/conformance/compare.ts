@@ -13,6 +13,7 @@
 import { Decimal } from '../../planner/values/decimal.js';
 import { structType, type SqlType } from '../../planner/types.js';
 import type { Header } from '../../runtime/log/log.js';
+import { JsonNumber } from '../../runtime/serde/json-exact.js';
 import { isObject, type QttHeader, type QttRecord, type QttWindow } from './loader.js';
 
 /** An output record as the runner decoded it. */
@@ -181,10 +182,11 @@ function textMatches(actual: unknown, expected: string): boolean {
   if (typeof actual === 'string') return actual === expected;
   if (Buffer.isBuffer(actual)) return actual.toString('base64') === expected;
   // ksqlDB accepts a decimal written as a string, compared with its scale.
-  if (actual instanceof Decimal) {
+  if (actual instanceof Decimal || actual instanceof JsonNumber) {
     try {
+      const a = actual instanceof JsonNumber ? actual.toDecimal() : actual;
       const e = Decimal.parse(expected);
-      return e.scale === actual.scale && e.equals(actual);
+      return e.scale === a.scale && e.equals(a);
     } catch {
       return false;
     }
@@ -200,7 +202,13 @@ type Numeric =
 function numeric(v: unknown): Numeric | undefined {
   if (typeof v === 'bigint') return { kind: 'int', value: v };
   if (typeof v === 'number') {
-    return Number.isInteger(v) ? { kind: 'int', value: BigInt(v) } : { kind: 'double', value: v };
+    // An integral double beyond 2^53 is a double (an exact integer would be a bigint).
+    return Number.isSafeInteger(v) ? { kind: 'int', value: BigInt(v) } : { kind: 'double', value: v };
+  }
+  if (v instanceof JsonNumber) {
+    // Exponent forms are how Java and JS print large or tiny doubles, each in its own way.
+    if (/[eE]/.test(v.text)) return { kind: 'double', value: v.toNumber() };
+    v = v.toDecimal();
   }
   if (v instanceof Decimal) return v.scale === 0 ? { kind: 'int', value: v.unscaled } : { kind: 'decimal', value: v };
   return undefined;
@@ -242,7 +250,7 @@ function render(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (v instanceof Decimal) return v.toString();
+  if (v instanceof Decimal || v instanceof JsonNumber) return v.toString();
   if (Buffer.isBuffer(v)) return `bytes(${v.toString('base64')})`;
   if (Array.isArray(v)) return `[${v.map(render).join(',')}]`;
   if (v instanceof Map) return `{${[...v].map(([k, x]) => `${render(String(k))}:${render(x)}`).join(',')}}`;

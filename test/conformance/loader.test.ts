@@ -107,7 +107,10 @@ describe.skipIf(!available)('the ksqlDB case files', () => {
 
   it('skip every schema-registry case and nothing in the plain-format files', () => {
     const byFile = (name: string): QttCase[] => cases.filter((c) => c.file === name);
-    expect(byFile('avro.json').every((c) => c.skip !== undefined)).toBe(true);
+    // The one avro.json case that runs checks that an Avro-only property is rejected on JSON.
+    expect(byFile('avro.json').filter((c) => c.skip === undefined).map((c) => c.name)).toEqual([
+      'full schema name used with non-Avro format',
+    ]);
     expect(byFile('project-filter.json').filter((c) => c.skip !== undefined)).toEqual([]);
     const reasons = new Set(cases.flatMap((c) => (c.skip === undefined ? [] : [c.skip])));
     expect([...reasons].sort()).toEqual(['disabled', 'format AVRO', 'format JSON_SR', 'format PROTOBUF', 'format PROTOBUF_NOSR']);
@@ -116,7 +119,6 @@ describe.skipIf(!available)('the ksqlDB case files', () => {
 
   it('keep integers beyond 2^53 exact', () => {
     const c = cases.find((x) => x.id === 'json.json: BIGINT - key');
-    expect(String(c?.inputs[0]?.key)).toBe('998877665544332200');
-    expect(Number.isSafeInteger(c?.inputs[0]?.key)).toBe(false);
+    expect(c?.inputs[0]?.key).toBe(998877665544332200n);
   });
 });

@@ -1,0 +1,18 @@
+// Child process of the crash test: opens the engine on a data directory (which restores the
+// catalog and resumes the persistent query from its committed positions) and processes.
+// Mode 'run' processes until killed; mode 'finish' drains everything and exits cleanly.
+
+import { Engine } from '../../runtime/engine/engine.js';
+
+const [dir, mode] = process.argv.slice(2);
+const engine = new Engine({ dataDir: dir! });
+await engine.execute('SHOW QUERIES;');
+process.stdout.write('ready\n');
+if (mode === 'finish') {
+  await engine.drain();
+  await engine.close();
+  process.stdout.write('done\n');
+} else {
+  // The query's own loop runs in the background; keep the process alive until SIGKILL.
+  setInterval(() => undefined, 1000);
+}
