@@ -127,7 +127,8 @@ export class AstBuilder {
           this.tokenStart(s.SOURCE[0]),
         );
       }
-      return { kind: 'CreateAsSelect', sourceType, orReplace, ifNotExists, name, properties, query: this.query(s.query[0]), span };
+      const query = this.query(s.query[0]);
+      return { kind: 'CreateAsSelect', sourceType, orReplace, ifNotExists, name, properties, query, span };
     }
     return {
       kind: 'CreateSource',
@@ -198,7 +199,7 @@ export class AstBuilder {
   private dropStatement(node: C.DropStatementCstNode, span: A.Span): A.Statement {
     const c = node.children;
     const ifExists = c.ifExists !== undefined;
-    const name = this.identifier(c.name[0]);
+    const name = this.identifier(only(c.name));
     if (c.TYPE) return { kind: 'DropType', ifExists, name, span };
     return {
       kind: 'DropSource',
@@ -345,7 +346,12 @@ export class AstBuilder {
     const c = node.children;
     if (c.tumblingWindow) {
       const w = c.tumblingWindow[0];
-      return { kind: 'TumblingWindow', size: this.duration(w.children.size[0]), ...this.windowOptions(w.children.windowOptions[0]), span: this.nodeSpan(w) };
+      return {
+        kind: 'TumblingWindow',
+        size: this.duration(w.children.size[0]),
+        ...this.windowOptions(w.children.windowOptions[0]),
+        span: this.nodeSpan(w),
+      };
     }
     if (c.hoppingWindow) {
       const w = c.hoppingWindow[0];
@@ -358,10 +364,15 @@ export class AstBuilder {
       };
     }
     const w = only(c.sessionWindow);
-    return { kind: 'SessionWindow', gap: this.duration(w.children.gap[0]), ...this.windowOptions(w.children.windowOptions[0]), span: this.nodeSpan(w) };
+    return {
+      kind: 'SessionWindow',
+      gap: this.duration(w.children.gap[0]),
+      ...this.windowOptions(w.children.windowOptions[0]),
+      span: this.nodeSpan(w),
+    };
   }
 
-  private windowOptions(node: C.WindowOptionsCstNode): { retention: A.Duration | undefined; grace: A.Duration | undefined } {
+  private windowOptions(node: C.WindowOptionsCstNode): Pick<A.TumblingWindow, 'retention' | 'grace'> {
     const c = node.children;
     return {
       retention: c.retention ? this.duration(c.retention[0]) : undefined,
@@ -376,7 +387,10 @@ export class AstBuilder {
   // ------------------------------------------------------------ expressions
 
   expression(node: C.ExpressionCstNode): A.Expression {
-    return this.foldLogical('OR', node.children.andExpression.map((a) => this.foldLogical('AND', a.children.notExpression.map((n) => this.notExpression(n)))));
+    const conjunctions = node.children.andExpression.map((a) =>
+      this.foldLogical('AND', a.children.notExpression.map((n) => this.notExpression(n))),
+    );
+    return this.foldLogical('OR', conjunctions);
   }
 
   private foldLogical(op: 'AND' | 'OR', operands: A.Expression[]): A.Expression {
@@ -458,12 +472,20 @@ export class AstBuilder {
 
   private multiplicativeExpression(node: C.MultiplicativeExpressionCstNode): A.Expression {
     const c = node.children;
-    const ops = (c.multiplicativeOperator ?? []).map((o): A.ArithmeticOp => (o.children.Star ? '*' : o.children.Slash ? '/' : '%'));
+    const ops = (c.multiplicativeOperator ?? []).map(
+      (o): A.ArithmeticOp => (o.children.Star ? '*' : o.children.Slash ? '/' : '%'),
+    );
     return this.foldArithmetic(ops, c.unaryExpression.map((u) => this.unaryExpression(u)));
   }
 
   private foldArithmetic(ops: A.ArithmeticOp[], operands: A.Expression[]): A.Expression {
-    return operands.reduce((left, right, i) => ({ kind: 'Arithmetic', op: ops[i - 1]!, left, right, span: join(left.span, right.span) }));
+    return operands.reduce((left, right, i) => ({
+      kind: 'Arithmetic',
+      op: ops[i - 1]!,
+      left,
+      right,
+      span: join(left.span, right.span),
+    }));
   }
 
   private unaryExpression(node: C.UnaryExpressionCstNode): A.Expression {
@@ -505,7 +527,8 @@ export class AstBuilder {
     }
     if (c.arrayConstructor) {
       const x = c.arrayConstructor[0];
-      return { kind: 'ArrayConstructor', items: (x.children.expression ?? []).map((e) => this.expression(e)), span: this.nodeSpan(x) };
+      const items = (x.children.expression ?? []).map((e) => this.expression(e));
+      return { kind: 'ArrayConstructor', items, span: this.nodeSpan(x) };
     }
     if (c.mapConstructor) {
       const x = c.mapConstructor[0];
@@ -535,7 +558,12 @@ export class AstBuilder {
     if (c.FALSE) return { kind: 'BooleanLiteral', value: false, span };
     if (c.StringLiteral) return { kind: 'StringLiteral', value: stringValue(c.StringLiteral[0]), span };
     const token = this.numberToken(only(c.numberLiteral));
-    const kind = token.tokenType === T.IntegerLiteral ? 'IntegerLiteral' : token.tokenType === T.DecimalLiteral ? 'DecimalLiteral' : 'DoubleLiteral';
+    const kind =
+      token.tokenType === T.IntegerLiteral
+        ? 'IntegerLiteral'
+        : token.tokenType === T.DecimalLiteral
+          ? 'DecimalLiteral'
+          : 'DoubleLiteral';
     return { kind, text: token.image, span };
   }
 
@@ -559,7 +587,8 @@ export class AstBuilder {
     }
     const primitive = primitiveTypes.get(typeName);
     if (primitive === 'DATE' || primitive === 'TIME' || primitive === 'TIMESTAMP' || primitive === 'BYTES') {
-      return { kind: 'TypedLiteral', type: { kind: 'PrimitiveType', name: primitive, span: this.nodeSpan(c.typeName[0]) }, value, span };
+      const type: A.PrimitiveTypeNode = { kind: 'PrimitiveType', name: primitive, span: this.nodeSpan(c.typeName[0]) };
+      return { kind: 'TypedLiteral', type, value, span };
     }
     throw new SqlSyntaxError(
       `no literal of type '${typeName}': expecting DECIMAL, DATE, TIME, TIMESTAMP or BYTES before a string`,
@@ -596,7 +625,7 @@ export class AstBuilder {
     const lambda = only(c.lambdaExpression);
     return {
       kind: 'Lambda',
-      params: lambda.children.param.map((p) => this.identifier(p)),
+      params: (lambda.children.param ?? []).map((p) => this.identifier(p)),
       body: this.expression(lambda.children.body[0]),
       span: this.nodeSpan(lambda),
     };
@@ -622,6 +651,7 @@ export class AstBuilder {
     if (c.baseType) {
       const name = this.identifier(c.baseType[0]);
       const primitive = primitiveTypes.get(name);
+      if (c.typeParameters) this.checkTypeParameters(c.typeParameters[0], primitive);
       return primitive ? { kind: 'PrimitiveType', name: primitive, span } : { kind: 'CustomType', name, span };
     }
     if (c.arrayType) return { kind: 'ArrayType', element: this.type(c.arrayType[0].children.type[0]), span };
@@ -630,6 +660,10 @@ export class AstBuilder {
       return { kind: 'MapType', key: this.type(m.key[0]), value: this.type(m.value[0]), span };
     }
     if (c.structType) {
+      const empty = c.structType[0].children.empty?.[0];
+      if (empty !== undefined && empty.image !== '<>') {
+        throw new SqlSyntaxError(`mismatched input '${empty.image}' expecting '<'`, this.tokenStart(empty));
+      }
       const fields = (c.structType[0].children.structTypeField ?? []).map((f) => ({
         name: this.anyWord(f.children.name[0]),
         type: this.type(f.children.type[0]),
@@ -638,6 +672,15 @@ export class AstBuilder {
     }
     const d = only(c.decimalType).children;
     return { kind: 'DecimalType', precision: this.integer(d.precision[0]), scale: this.integer(d.scale[0]), span };
+  }
+
+  /** ksqlDB's grammar takes `(n)` or `(STRING)` after a type name; only STRING ignores them. */
+  private checkTypeParameters(node: C.TypeParametersCstNode, primitive: A.PrimitiveTypeName | undefined): void {
+    const bad = (node.children.identifier ?? []).find((i) => this.identifier(i) !== 'STRING');
+    if (primitive !== 'STRING' || bad !== undefined) {
+      const at = bad ?? node;
+      throw new SqlSyntaxError('unexpected type parameters', this.nodeSpan(at).start);
+    }
   }
 
   // ------------------------------------------------------------ names and tokens

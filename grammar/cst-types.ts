@@ -1030,6 +1030,20 @@ export type TypeCstChildren = {
   structType?: StructTypeCstNode[];
   decimalType?: DecimalTypeCstNode[];
   baseType?: IdentifierCstNode[];
+  typeParameters?: TypeParametersCstNode[];
+};
+
+export interface TypeParametersCstNode extends CstNode {
+  name: "typeParameters";
+  children: TypeParametersCstChildren;
+}
+
+export type TypeParametersCstChildren = {
+  LParen: IToken[];
+  IntegerLiteral?: IToken[];
+  identifier?: IdentifierCstNode[];
+  Comma?: IToken[];
+  RParen: IToken[];
 };
 
 export interface ArrayTypeCstNode extends CstNode {
@@ -1065,10 +1079,11 @@ export interface StructTypeCstNode extends CstNode {
 
 export type StructTypeCstChildren = {
   STRUCT: IToken[];
-  Lt: IToken[];
+  Lt?: IToken[];
   structTypeField?: StructTypeFieldCstNode[];
   Comma?: IToken[];
-  Gt: IToken[];
+  Gt?: IToken[];
+  empty?: IToken[];
 };
 
 export interface StructTypeFieldCstNode extends CstNode {

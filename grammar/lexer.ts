@@ -32,6 +32,12 @@ export const BlockComment = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
+/** An unclosed `/*`: a token of its own so that the error can say what is wrong. */
+export const UnterminatedComment = createToken({
+  name: 'UnterminatedComment',
+  pattern: /\/\*/,
+  label: 'unterminated comment',
+});
 
 // ---------------------------------------------------------------- identifiers and literals
 
@@ -68,13 +74,18 @@ export const DoubleLiteral = createToken({
   label: 'number',
 });
 export const DecimalLiteral = createToken({ name: 'DecimalLiteral', pattern: /\d+\.\d*|\.\d+/, label: 'number' });
+/** `1R`: ksqlDB's DIGIT_IDENTIFIER, a name that starts with digits (after doubles: `1E5` is a number). */
+export const DigitIdentifier = createToken({
+  name: 'DigitIdentifier',
+  pattern: /\d+[A-Za-z_@][A-Za-z0-9_@]*/,
+  categories: [Ident],
+  label: 'identifier',
+});
 export const IntegerLiteral = createToken({ name: 'IntegerLiteral', pattern: /\d+/, label: 'integer' });
 
 // ---------------------------------------------------------------- keywords
 
 const keywordTokens: TokenType[] = [];
-/** Display text of every keyword token, for error messages. */
-export const keywordText = new Map<TokenType, string>();
 
 function keyword(word: string, categories: TokenType[]): TokenType {
   const token = createToken({
@@ -85,7 +96,6 @@ function keyword(word: string, categories: TokenType[]): TokenType {
     label: word,
   });
   keywordTokens.push(token);
-  keywordText.set(token, word);
   return token;
 }
 const reserved = (word: string) => keyword(word, [ReservedWord]);
@@ -196,8 +206,11 @@ export const PRIMARY = nonReserved('PRIMARY');
 export const HEADERS = nonReserved('HEADERS');
 export const HEADER = nonReserved('HEADER');
 
-const unitWords = ['NANOSECOND', 'MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR'];
-export const timeUnitTokens: TokenType[] = unitWords.flatMap((w) => [timeUnit(`${w}S`), timeUnit(w)]);
+// The parser only consumes these through the TimeUnitWord category.
+for (const unit of ['NANOSECOND', 'MICROSECOND', 'MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'YEAR']) {
+  timeUnit(`${unit}S`);
+  timeUnit(unit);
+}
 
 // ---------------------------------------------------------------- punctuation
 
@@ -229,9 +242,7 @@ export const Percent = punct('Percent', /%/, "'%'");
 
 // Longest keyword first: `IN` also matches the start of `INNER`, and longer_alt would then
 // turn `INNER` into an Identifier instead of trying the INNER keyword.
-const keywordsLongestFirst = [...keywordTokens].sort(
-  (a, b) => (keywordText.get(b)?.length ?? 0) - (keywordText.get(a)?.length ?? 0),
-);
+const keywordsLongestFirst = [...keywordTokens].sort((a, b) => b.name.length - a.name.length);
 
 // The order is the lexer's priority: comments before the operators they start with, and
 // the keywords before `Identifier` because every keyword also matches the identifier
@@ -240,11 +251,13 @@ export const allTokens: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
+  UnterminatedComment,
   StringLiteral,
   QuotedIdentifier,
   BackQuotedIdentifier,
   DoubleLiteral,
   DecimalLiteral,
+  DigitIdentifier,
   IntegerLiteral,
   ...keywordsLongestFirst,
   Identifier,

@@ -1,11 +1,19 @@
 // Entry points: lex, parse, build the AST, and turn every failure into a SqlSyntaxError
 // positioned in the original script.
-import { EOF, tokenLabel, tokenMatcher, type CstNode, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import {
+  EOF,
+  tokenLabel,
+  tokenMatcher,
+  type CstNode,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+} from 'chevrotain';
 import type { Expression, Position, Statement, TypeNode } from './ast.js';
 import { AstBuilder } from './ast-builder.js';
 import type { ExpressionCstNode, SingleStatementCstNode, TypeCstNode } from './cst-types.js';
 import { SqlSyntaxError } from './errors.js';
-import { sqlLexer } from './lexer.js';
+import { sqlLexer, UnterminatedComment } from './lexer.js';
 import { sqlParser } from './parser.js';
 import { ORIGIN, positionAt, relocate } from './positions.js';
 import { splitStatements } from './split.js';
@@ -36,17 +44,22 @@ function parseWith<R>(text: string, start: Position, rule: StartRule, build: (b:
   const lexed = sqlLexer.tokenize(text);
   const lexError = lexed.errors[0];
   if (lexError !== undefined) {
-    throw new SqlSyntaxError(describeBadInput(text, lexError.offset), relocate(start, lexError.offset, lexError.line ?? 1, lexError.column ?? 1));
+    const at = relocate(start, lexError.offset, lexError.line ?? 1, lexError.column ?? 1);
+    throw new SqlSyntaxError(describeBadInput(text, lexError.offset), at);
   }
-  sqlParser.input = lexed.tokens;
-  const cst = sqlParser[rule]();
-  const parseError = sqlParser.errors[0];
-  if (parseError !== undefined) throw syntaxError(text, start, rule, lexed.tokens, parseError);
+  const unclosed = lexed.tokens.find((t) => t.tokenType === UnterminatedComment);
+  if (unclosed !== undefined) throw new SqlSyntaxError('unterminated comment', tokenPosition(start, unclosed));
   try {
+    sqlParser.input = lexed.tokens;
+    const cst = sqlParser[rule]();
+    const parseError = sqlParser.errors[0];
+    if (parseError !== undefined) throw syntaxError(text, start, rule, lexed.tokens, parseError);
     return build(new AstBuilder(start), cst);
   } catch (e) {
     if (e instanceof SqlSyntaxError) throw e;
-    // A builder bug must still reach the user as a positioned SQL error, not a TypeError.
+    // Recursion depth is the one limit of a recursive-descent parser; anything else is a
+    // bug here. Either way the user gets a positioned SQL error, not a RangeError or TypeError.
+    if (e instanceof RangeError) throw new SqlSyntaxError('statement is nested too deeply', start);
     throw new SqlSyntaxError(`internal error: ${e instanceof Error ? e.message : String(e)}`, start);
   }
 }
@@ -55,7 +68,6 @@ function describeBadInput(text: string, offset: number): string {
   const c = text[offset];
   if (c === "'") return 'unterminated string literal';
   if (c === '`' || c === '"') return 'unterminated quoted identifier';
-  if (text.startsWith('/*', offset)) return 'unterminated comment';
   return `unexpected character '${c}'`;
 }
 
@@ -65,7 +77,13 @@ function describeBadInput(text: string, offset: number): string {
  * (which follows the grammar from the tokens before a point) finds the first token that
  * nothing can accept, and what would have been accepted there.
  */
-function syntaxError(text: string, start: Position, rule: StartRule, tokens: IToken[], error: IRecognitionException): SqlSyntaxError {
+function syntaxError(
+  text: string,
+  start: Position,
+  rule: StartRule,
+  tokens: IToken[],
+  error: IRecognitionException,
+): SqlSyntaxError {
   let index = tokenIndex(tokens, error.token);
   let next = expectedAfter(rule, tokens.slice(0, index));
   const limit = index + 3;
@@ -78,7 +96,8 @@ function syntaxError(text: string, start: Position, rule: StartRule, tokens: ITo
   const offending = tokens[index];
   const at = offending !== undefined ? tokenPosition(start, offending) : endPosition(text, start, tokens);
   const input = offending !== undefined ? `'${abbreviate(offending.image)}'` : "'<EOF>'";
-  const expecting = expected.length === 0 ? '' : expected.length === 1 ? ` expecting ${expected[0]}` : ` expecting {${expected.join(', ')}}`;
+  const expecting =
+    expected.length === 0 ? '' : expected.length === 1 ? ` expecting ${expected[0]}` : ` expecting {${expected.join(', ')}}`;
   return new SqlSyntaxError(`mismatched input ${input}${expecting}`, at, expected);
 }
 
@@ -88,7 +107,11 @@ function tokenIndex(tokens: IToken[], token: IToken): number {
   return index === -1 ? tokens.length : index;
 }
 
+/** Content assist costs about 0.1ms per preceding token; past this, an error names no expected tokens. */
+const maxAssistedTokens = 2000;
+
 function expectedAfter(rule: StartRule, preceding: IToken[]): TokenType[] {
+  if (preceding.length > maxAssistedTokens) return [];
   return sqlParser.computeContentAssist(rule, preceding).map((s) => s.nextTokenType);
 }
 

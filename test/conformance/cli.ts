@@ -17,7 +17,6 @@ import {
   listCaseFiles,
   loadCaseFile,
 } from './loader.js';
-import { runCase } from './run-case.js';
 
 /** The files the first milestone targets (projections, filters, expressions, serdes). */
 const TARGET_FILES: ReadonlySet<string> = new Set(
@@ -54,6 +53,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const filter = values.filter === undefined ? undefined : new RegExp(values.filter);
+  // Loaded only now, so that a missing data directory is reported without loading the engine.
+  const { runCase } = await import('./run-case.js');
 
   const files: Record<string, FileResult> = {};
   const skippedByReason: Record<string, number> = {};

@@ -74,6 +74,8 @@ export function encodeInput(rec: QttRecord, source: SourceInfo | undefined, topi
 }
 
 function encodeSide(data: unknown, side: Side): Buffer | null {
+  // Nothing to encode (a keyless stream's key): send the file's data; the engine ignores it.
+  if (side.columns.length === 0) return encodeLoose(data, undefined);
   switch (side.format) {
     case 'KAFKA':
       return serde(side).serialize(rowOf(data, side.columns));
@@ -163,8 +165,9 @@ export function decodeOutput(rec: LogRecord, source: SourceInfo): ActualRecord {
   if (rec.key !== null) {
     if (source.windowType !== undefined) {
       const side = keySide(source);
-      const row = windowSerde(source).deserialize(rec.key)!;
+      const row = windowSerde(source).deserialize(rec.key);
       const n = side.columns.length;
+      if (row === null) return { key: null, value: decodeValue(rec, source), timestamp: rec.timestamp, window, headers: rec.headers };
       window = {
         start: Number(row[n]),
         end: Number(row[n + 1]),
@@ -176,13 +179,11 @@ export function decodeOutput(rec: LogRecord, source: SourceInfo): ActualRecord {
       key = decodeSide(rec.key, keySide(source));
     }
   }
-  return {
-    key,
-    value: rec.value === null ? null : decodeSide(rec.value, valueSide(source)),
-    timestamp: rec.timestamp,
-    window,
-    headers: rec.headers,
-  };
+  return { key, value: decodeValue(rec, source), timestamp: rec.timestamp, window, headers: rec.headers };
+}
+
+function decodeValue(rec: LogRecord, source: SourceInfo): unknown {
+  return rec.value === null ? null : decodeSide(rec.value, valueSide(source));
 }
 
 function decodeSide(bytes: Buffer | null, side: Side): unknown {

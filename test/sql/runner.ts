@@ -39,17 +39,15 @@ export async function runSqlTest(test: SqlTest): Promise<void> {
   const engine = new Engine({ memory: true, properties: { 'auto.offset.reset': 'earliest' } });
   const cursors = new Map<string, number>();
   try {
-    // A `--@error: text` line belongs to the statement before it.
+    // A `--@error: text` line belongs to the statement before it. It is turned into a marker
+    // statement (base64, so its text can't confuse the statement splitter).
+    const marked = test.body.replace(/^--@error:\s*(.*)$/gm, (_, m: string) => `@@ERROR ${Buffer.from(m.trim()).toString('base64')};`);
     const steps: { text: string; error?: string }[] = [];
-    for (const piece of splitStatements(test.body)) {
-      let text = piece.text;
-      const m = /^\s*--@error:\s*(.*)$/m.exec(text);
-      if (m && steps.length > 0) {
-        steps[steps.length - 1]!.error = m[1]!.trim();
-        text = text.replace(m[0], '');
-      }
-      text = text.replace(/^\s*--.*$/gm, '').trim();
-      if (text) steps.push({ text });
+    for (const piece of splitStatements(marked)) {
+      const text = piece.text.replace(/^\s*--.*$/gm, '').trim();
+      const m = /^@@ERROR (\S*?);?$/.exec(text);
+      if (m && steps.length > 0) steps[steps.length - 1]!.error = Buffer.from(m[1]!, 'base64').toString();
+      else if (text) steps.push({ text });
     }
     for (const step of steps) {
       const text = step.text;

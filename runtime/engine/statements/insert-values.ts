@@ -6,7 +6,7 @@ import { SemanticError } from '../../../planner/errors.js';
 import { typeExpression } from '../../../planner/expressions/typer.js';
 import { formatType, type SqlType } from '../../../planner/types.js';
 import { compileExpression } from '../../expr/compile.js';
-import { coerceForInsert } from '../../expr/cast.js';
+import { coerceLiteralForInsert } from '../../expr/cast.js';
 import { createSerde } from '../../serde/index.js';
 import type { StatementResult } from '../api.js';
 import type { EngineContext } from '../context.js';
@@ -41,7 +41,7 @@ export async function insertValues(ctx: EngineContext, stmt: InsertValues, text:
     if (!col) throw new SemanticError(`Column name ${name} does not exist.`, expr.span);
     if (col.role === 'HEADER' || col.role === 'HEADERS') throw new SemanticError(`Cannot insert into HEADER columns: ${name}`, expr.span);
     try {
-      byName.set(name, value === null ? null : coerceForInsert(value, typed.type as SqlType, col.type));
+      byName.set(name, value === null ? null : coerceLiteralForInsert(value, typed.type, col.type));
     } catch (e) {
       throw new SemanticError(
         `Expected type ${formatType(col.type)} for field ${name} but got ${typed.type ? formatType(typed.type) : 'NULL'}(${String(value)})`,
