@@ -92,6 +92,9 @@ interface SinkBase {
   /** The output column whose value becomes the record timestamp (WITH TIMESTAMP='col'). */
   readonly timestampColumn: string | undefined;
   readonly timestampFormat: string | undefined;
+  /** A query over a windowed source keeps the windowed key. */
+  readonly windowType: WindowKind | undefined;
+  readonly windowSize: number | undefined;
   readonly schema: StepSchema;
 }
 export interface StreamSink extends SinkBase {

@@ -112,8 +112,8 @@ export function analyzeCreateAsSelect(
     topic,
     ...formats,
     columns,
-    windowType: undefined,
-    windowSize: undefined,
+    windowType: src.windowType,
+    windowSize: src.windowSize,
     timestampColumn,
     timestampFormat: props.timestampFormat,
     isSource: false,
@@ -128,6 +128,8 @@ export function analyzeCreateAsSelect(
     formats,
     timestampColumn,
     timestampFormat: props.timestampFormat,
+    windowType: src.windowType,
+    windowSize: src.windowSize,
     schema: q.schema,
   };
   return {
@@ -192,6 +194,8 @@ export function analyzeInsertInto(stmt: InsertInto, catalog: Catalog): Persisten
       formats,
       timestampColumn: target.timestampColumn,
       timestampFormat: target.timestampFormat,
+      windowType: target.windowType,
+      windowSize: target.windowSize,
       schema: { columns: target.columns.filter((c) => c.role === 'KEY' || c.role === 'VALUE').map((c) => ({ name: c.name, type: c.type, role: c.role })) },
     },
     newSource: undefined,

@@ -56,15 +56,6 @@ function notYet(what: string, span: Span): never {
   throw new SemanticError(`${what} is not supported yet`, span);
 }
 
-/** ksqlDB's generated names: a column keeps its name, `s->f` is named F, others KSQL_COL_n. */
-function derivedName(expr: Expression, index: number, taken: ReadonlySet<string>): string {
-  if (expr.kind === 'ColumnRef') return expr.name;
-  if (expr.kind === 'Dereference') return expr.field;
-  let n = index;
-  while (taken.has(`KSQL_COL_${n}`)) n++;
-  return `KSQL_COL_${n}`;
-}
-
 /** Strips `source.` qualifiers so `a.ID` and `ID` compare equal in a one-source query. */
 function unqualified(e: Expression): string {
   return formatExpression(e).replace(/(^|[^A-Z0-9_`'])[A-Z_][A-Z0-9_]*\./g, '$1');
@@ -79,6 +70,9 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   if (query.window) notYet('WINDOW', query.window.span);
   if (query.groupBy) notYet('GROUP BY', query.span);
   if (query.having) notYet('HAVING', query.having.span);
+  if (source.windowType && query.partitionBy) {
+    throw new SemanticError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', query.span);
+  }
   if (source.type === 'TABLE' && query.partitionBy) {
     throw new SemanticError('PARTITION BY is not supported on tables: use GROUP BY to re-key a table.', query.span);
   }
@@ -114,38 +108,61 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
     step = { kind: source.type === 'STREAM' ? 'StreamFilter' : 'TableFilter', input: step, predicate: query.where, schema: inSchema };
   }
 
+  // Names for unaliased expressions, as ksqlDB's AstSanitizer gives them: a column keeps its
+  // name, `s->f` becomes F (F_1, F_2... when taken), anything else KSQL_COL_n with n counting
+  // up past names the source already uses.
+  const sourceNames = new Set(inSchema.columns.map((c) => c.name));
+  const assigned = new Set<string>();
+  let colCounter = 0;
+  const nextGenerated = () => {
+    while (sourceNames.has(`KSQL_COL_${colCounter}`) || assigned.has(`KSQL_COL_${colCounter}`)) colCounter++;
+    return `KSQL_COL_${colCounter++}`;
+  };
+  const fieldName = (field: string) => {
+    if (!sourceNames.has(field) && !assigned.has(field)) return field;
+    let n = 1;
+    while (sourceNames.has(`${field}_${n}`) || assigned.has(`${field}_${n}`)) n++;
+    return `${field}_${n}`;
+  };
+  const nameFor = (e: Expression) =>
+    e.kind === 'ColumnRef' ? e.name : e.kind === 'Dereference' ? fieldName(e.field) : nextGenerated();
+
+  const partitionExprs = query.partitionBy?.filter((p) => p.kind !== 'NullLiteral');
+  if (query.partitionBy && partitionExprs!.length !== query.partitionBy.length && query.partitionBy.length > 1) {
+    throw new SemanticError('PARTITION BY NULL cannot be combined with other expressions', query.span);
+  }
+  for (const p of partitionExprs ?? []) resolveOrThrow('PARTITION BY')(p);
+
   // Expand the projection.
-  const items: { name: string; expr: Expression; type: SqlType | null; span: Span; aliased: boolean }[] = [];
-  const taken = new Set<string>();
-  query.select.forEach((item: AstSelectItem, index) => {
+  const items: { name: string; expr: Expression; type: SqlType | null; span: Span }[] = [];
+  const push = (name: string, expr: Expression, type: SqlType | null, span: Span) => {
+    items.push({ name, expr, type, span });
+    assigned.add(name);
+  };
+  const colRef = (name: string, span: Span): Expression => ({ kind: 'ColumnRef', source: undefined, name, span });
+  for (const item of query.select) {
     switch (item.kind) {
       case 'AllColumns': {
         if (item.source !== undefined && item.source !== alias && item.source !== source.name) {
           throw new SemanticError(`'${item.source}' is not a valid stream/table name or alias.`, item.span);
         }
-        for (const c of source.columns) {
-          items.push({
-            name: c.name,
-            expr: { kind: 'ColumnRef', source: undefined, name: c.name, span: item.span },
-            type: c.type,
-            span: item.span,
-            aliased: false,
-          });
+        if (partitionExprs) {
+          // After PARTITION BY the row is: the new key, the old value columns, then the old
+          // key columns (moved into the value), which is what `*` expands to.
+          for (const p of partitionExprs) push(nameFor(p), p, typeOf(p, scope, catalog), item.span);
+          for (const c of source.columns.filter((c) => c.role !== 'KEY')) push(c.name, colRef(c.name, item.span), c.type, item.span);
+          for (const c of source.columns.filter((c) => c.role === 'KEY')) {
+            if (!partitionExprs.some((p) => p.kind === 'ColumnRef' && p.name === c.name)) push(c.name, colRef(c.name, item.span), c.type, item.span);
+          }
+        } else {
+          for (const c of source.columns) push(c.name, colRef(c.name, item.span), c.type, item.span);
         }
         break;
       }
       case 'StructAll': {
         const t = resolveOrThrow('SELECT')(item.expr);
         if (!t || t.kind !== 'STRUCT') throw new SemanticError(`Expected STRUCT for ->*, got ${t ? formatType(t) : 'NULL'}`, item.span);
-        for (const f of t.fields) {
-          items.push({
-            name: f.name,
-            expr: { kind: 'Dereference', base: item.expr, field: f.name, span: item.span },
-            type: f.type,
-            span: item.span,
-            aliased: false,
-          });
-        }
+        for (const f of t.fields) push(f.name, { kind: 'Dereference', base: item.expr, field: f.name, span: item.span }, f.type, item.span);
         break;
       }
       case 'SelectExpr': {
@@ -159,13 +176,11 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
         if (item.alias !== undefined && isReservedColumnName(item.alias)) {
           throw new SemanticError(`\`${item.alias}\` is a reserved column name. You cannot use it as an alias for a column.`, item.span);
         }
-        const name = item.alias ?? derivedName(item.expr, index, taken);
-        items.push({ name, expr: item.expr, type, span: item.span, aliased: item.alias !== undefined });
+        push(item.alias ?? nameFor(item.expr), item.expr, type, item.span);
         break;
       }
     }
-    for (const i of items) taken.add(i.name);
-  });
+  }
   const names = new Set<string>();
   for (const i of items) {
     if (names.has(i.name)) throw new SemanticError(`Duplicate column names in the projection: ${i.name}`, i.span);
@@ -175,26 +190,25 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   // Decide the key columns of the output.
   const keyFlags = items.map(() => false);
   const sinkLabel = sinkName ?? 'OUTPUT';
-  if (query.partitionBy) {
-    const parts = query.partitionBy.filter((p) => p.kind !== 'NullLiteral');
-    if (parts.length !== query.partitionBy.length && query.partitionBy.length > 1) {
-      throw new SemanticError('PARTITION BY NULL cannot be combined with other expressions', query.span);
-    }
-    for (const p of parts) resolveOrThrow('PARTITION BY')(p);
-    if (sinkName !== undefined) {
-      const missing = parts.filter((p) => !items.some((i) => unqualified(i.expr) === unqualified(p)));
-      if (missing.length > 0) {
-        const q = (e: Expression) => (e.kind === 'ColumnRef' && e.source === undefined ? `${alias}.${e.name}` : formatExpression(e));
-        const list = missing.map(q);
+  if (partitionExprs) {
+    const parts = partitionExprs;
+    const q = (e: Expression) => (e.kind === 'ColumnRef' && e.source === undefined ? `${alias}.${e.name}` : formatExpression(e));
+    for (const p of parts) {
+      const hits = items.map((i, idx) => ({ i, idx })).filter(({ i }) => unqualified(i.expr) === unqualified(p));
+      if (hits.length === 0 && sinkName !== undefined) {
+        const list = parts.filter((x) => !items.some((i) => unqualified(i.expr) === unqualified(x))).map(q);
         throw new SemanticError(
           `The query used to build \`${sinkLabel}\` must include the partitioning expression${list.length > 1 ? 's' : ''} ${list.join(' and ')} in its projection (eg, SELECT ${list.join(', ')}...).`,
           query.span,
         );
       }
-    }
-    for (const p of parts) {
-      const idx = items.findIndex((i) => unqualified(i.expr) === unqualified(p));
-      if (idx >= 0) keyFlags[idx] = true;
+      if (hits.length > 1 && sinkName !== undefined) {
+        throw new SemanticError(
+          `The projection contains a key column (\`${hits[0]!.i.name}\`) more than once, aliased as: ${hits.map((h) => h.i.name).join(' and ')}.`,
+          query.span,
+        );
+      }
+      if (hits.length > 0) keyFlags[hits[0]!.idx] = true;
     }
     step = { kind: 'StreamSelectKey', input: step, keyExpressions: parts, schema: inSchema };
   } else {
@@ -223,7 +237,7 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
     }
   }
   if (sinkName !== undefined) {
-    if (!keyFlags.some((k) => !k) ) {
+    if (!keyFlags.some((k) => !k)) {
       throw new SemanticError('The projection contains no value columns.', query.span);
     }
     for (let i = 0; i < items.length; i++) {

@@ -554,7 +554,7 @@ class Typer {
     if (fn.kind !== functionKind) {
       if (fn.kind === 'aggregate') throw err(`Aggregate functions are not allowed here: ${formatExpression(e)}`, e);
       if (fn.kind === 'table') throw err(`Table functions are not allowed here: ${formatExpression(e)}`, e);
-      throw err(`${e.name} is not an ${functionKind === 'table' ? 'table' : 'aggregate'} function`, e);
+      throw err(`${e.name} is a scalar function, not ${functionKind === 'table' ? 'a table' : 'an aggregate'} function`, e);
     }
     if (e.distinct && functionKind !== 'aggregate') throw err(`DISTINCT is only allowed in aggregate calls: ${formatExpression(e)}`, e);
 

@@ -109,7 +109,7 @@ export class Engine {
       let text = piece.text;
       try {
         if ((ctx.properties.get('ksql.variable.substitution.enable') ?? 'true') !== 'false') {
-          text = substituteVariables(text, ctx.variables);
+          text = substituteVariables(text, ctx.variables, piece.start);
         }
         const stmt = parseStatement(text, piece.start);
         results.push(await this.dispatch(ctx, stmt, text.trim(), undefined));

@@ -44,24 +44,41 @@ const DECIMAL_OPS = { '+': 'decimalAdd', '-': 'decimalSub', '*': 'decimalMul', '
 class Generator {
   readonly constants: unknown[] = [];
   private readonly helpersUsed = new Set<string>();
+  /** Generated expressions known never to be null (literals, non-null constants). */
+  private readonly nonNull = new Set<string>();
   private counter = 0;
 
   constructor(private readonly functions: FunctionCatalog) {}
 
   /** Binds the constants (and the helpers used) to local names once, outside the per-record function. */
   prelude(): string {
-    const lines = ['"use strict";'];
+    const lines = ['"use strict";', ...this.constants.map((_, i) => `const k${i} = $[${i}];`)];
     if (this.helpersUsed.size > 0) {
       const index = this.constants.push(HELPERS) - 1;
       lines.push(`const { ${[...this.helpersUsed].join(', ')} } = $[${index}];`);
     }
-    this.constants.forEach((_, i) => lines.push(`const k${i} = $[${i}];`));
     return lines.join('\n');
   }
 
   private constant(value: unknown): string {
     this.constants.push(value);
-    return `k${this.constants.length - 1}`;
+    const name = `k${this.constants.length - 1}`;
+    if (value !== null && value !== undefined) this.nonNull.add(name);
+    return name;
+  }
+
+  /** `a == null || b == null` over the operands that can be null; '' when none can. */
+  private anyNull(codes: readonly string[]): string {
+    return codes
+      .filter((c) => !this.nonNull.has(c))
+      .map((c) => `${c} == null`)
+      .join(' || ');
+  }
+
+  /** `cond ? whenNull : otherwise`, dropping the test when no operand can be null. */
+  private ifNull(codes: readonly string[], whenNull: string, otherwise: string): string {
+    const test = this.anyNull(codes);
+    return test === '' ? otherwise : `(${test}) ? ${whenNull} : ${otherwise}`;
   }
 
   private helper(name: string): string {
@@ -81,21 +98,35 @@ class Generator {
     return t;
   }
 
+  /** As bind, for code that never yields null (predicates, constructors). */
+  private bindNonNull(out: string[], code: string): string {
+    const t = this.bind(out, code);
+    this.nonNull.add(t);
+    return t;
+  }
+
   /** JavaScript source for a runtime value: inline for primitives, a constant otherwise. */
   private value(v: unknown): string {
     if (v === null || v === undefined) return 'null';
+    let code: string;
     switch (typeof v) {
       case 'boolean':
-        return String(v);
+        code = String(v);
+        break;
       case 'string':
-        return JSON.stringify(v);
+        code = JSON.stringify(v);
+        break;
       case 'bigint':
-        return `(${v}n)`;
+        code = `(${v}n)`;
+        break;
       case 'number':
-        return Object.is(v, -0) ? '(-0)' : `(${String(v)})`;
+        code = Object.is(v, -0) ? '(-0)' : `(${String(v)})`;
+        break;
       default:
         return this.constant(v);
     }
+    this.nonNull.add(code);
+    return code;
   }
 
   /** Emits statements computing `e` into `out` and returns a side-effect-free expression for its value. */
@@ -115,35 +146,35 @@ class Generator {
       case 'Arithmetic': {
         const l = this.emit(e.left, out, params);
         const r = this.emit(e.right, out, params);
-        return this.bind(out, `(${l} == null || ${r} == null) ? null : ${this.arithmetic(e.op, e.type, l, r)}`);
+        return this.bind(out, this.ifNull([l, r], 'null', this.arithmetic(e.op, e.type, l, r)));
       }
       case 'Negate': {
         const v = this.emit(e.operand, out, params);
-        return this.bind(out, `${v} == null ? null : ${this.negate(e.type, v)}`);
+        return this.bind(out, this.ifNull([v], 'null', this.negate(e.type, v)));
       }
       case 'Comparison': {
         const l = this.emit(e.left, out, params);
         const r = this.emit(e.right, out, params);
-        return this.bind(out, `(${l} == null || ${r} == null) ? false : ${this.compare(e.left.type, e.op, l, r)}`);
+        return this.bindNonNull(out, this.ifNull([l, r], 'false', this.compare(e.left.type, e.op, l, r)));
       }
       case 'IsDistinctFrom': {
         const l = this.emit(e.left, out, params);
         const r = this.emit(e.right, out, params);
         const type = e.left.type ?? e.right.type;
         const nullCase = e.negated ? `(${l} == null && ${r} == null)` : `((${l} == null) !== (${r} == null))`;
-        if (type === null) return this.bind(out, nullCase);
+        if (type === null) return this.bindNonNull(out, nullCase);
         const whenBoth = this.compare(type, e.negated ? '=' : '<>', l, r);
-        return this.bind(out, `(${l} == null || ${r} == null) ? ${nullCase} : ${whenBoth}`);
+        return this.bindNonNull(out, this.ifNull([l, r], nullCase, whenBoth));
       }
       case 'Logical':
         return this.logical(e.op, e.left, e.right, out, params);
       case 'Not': {
         const v = this.emit(e.operand, out, params);
-        return this.bind(out, `${v} == null ? null : !${v}`);
+        return this.bind(out, this.ifNull([v], 'null', `!${v}`));
       }
       case 'IsNull': {
         const v = this.emit(e.operand, out, params);
-        return this.bind(out, e.negated ? `${v} != null` : `${v} == null`);
+        return this.bindNonNull(out, e.negated ? `${v} != null` : `${v} == null`);
       }
       case 'Between': {
         const v = this.emit(e.value, out, params);
@@ -151,7 +182,7 @@ class Generator {
         const hi = this.emit(e.high, out, params);
         const t = e.value.type!;
         const test = `(${this.compare(t, '>=', v, lo)} && ${this.compare(t, '<=', v, hi)})`;
-        return this.bind(out, `(${v} == null || ${lo} == null || ${hi} == null) ? ${e.negated} : ${e.negated ? `!${test}` : test}`);
+        return this.bindNonNull(out, this.ifNull([v, lo, hi], String(e.negated), e.negated ? `!${test}` : test));
       }
       case 'InList':
         return this.inList(e.value, e.items, e.negated, out, params);
@@ -162,9 +193,9 @@ class Generator {
           test = `${this.constant(helpers.likePattern(e.pattern.value, e.escape))}.test(${v})`;
         } else {
           const p = this.emit(e.pattern, out, params);
-          test = `(${p} == null ? null : ${this.constant(helpers.likeMatcher(e.escape))}(${v}, ${p}))`;
+          test = this.ifNull([p], 'null', `${this.constant(helpers.likeMatcher(e.escape))}(${v}, ${p})`);
         }
-        const m = this.bind(out, `${v} == null ? null : ${test}`);
+        const m = this.bind(out, this.ifNull([v], 'null', `(${test})`));
         return e.negated ? this.bind(out, `${m} == null ? null : !${m}`) : m;
       }
       case 'Case':
@@ -174,16 +205,16 @@ class Generator {
         const i = this.emit(e.index, out, params);
         if (e.base.type?.kind === 'ARRAY') return this.bind(out, `${this.helper('arrayAccess')}(${b}, ${i})`);
         const get = PRIMITIVE.has(e.index.type?.kind ?? '') ? `(${b}.get(${i}) ?? null)` : `${this.helper('mapGet')}(${b}, ${i})`;
-        return this.bind(out, `${b} == null ? null : ${get}`);
+        return this.bind(out, this.ifNull([b], 'null', get));
       }
       case 'Dereference': {
         const b = this.emit(e.base, out, params);
-        return this.bind(out, `${b} == null ? null : ${this.helper('field')}(${b}, ${JSON.stringify(e.field)})`);
+        return this.bind(out, this.ifNull([b], 'null', `${this.helper('field')}(${b}, ${JSON.stringify(e.field)})`));
       }
       case 'Array':
-        return this.bind(out, `[${e.items.map((x) => this.emit(x, out, params)).join(', ')}]`);
+        return this.bindNonNull(out, `[${e.items.map((x) => this.emit(x, out, params)).join(', ')}]`);
       case 'Map': {
-        const m = this.bind(out, 'new Map()');
+        const m = this.bindNonNull(out, 'new Map()');
         for (const { key, value } of e.entries) {
           const k = this.emit(key, out, params);
           const v = this.emit(value, out, params);
@@ -194,7 +225,7 @@ class Generator {
       case 'Struct': {
         // Computed keys define own properties even for a field named __proto__.
         const fields = e.fields.map((f) => `[${JSON.stringify(f.name)}]: ${this.emit(f.value, out, params)}`);
-        return this.bind(out, `{ ${fields.join(', ')} }`);
+        return this.bindNonNull(out, `{ ${fields.join(', ')} }`);
       }
       case 'FunctionCall':
         return this.call(e, out, params);
@@ -318,11 +349,13 @@ class Generator {
       out.push(`${label}: if (${v} != null) {`);
       for (const item of items) {
         const i = this.emit(item, out, params);
-        out.push(`if (${i} != null && ${this.compare(value.type, '=', v, i)}) { ${t} = true; break ${label}; }`);
+        const test = this.ifNull([i], 'false', this.compare(value.type, '=', v, i));
+        out.push(`if (${test}) { ${t} = true; break ${label}; }`);
       }
       out.push('}');
     }
-    return negated ? this.bind(out, `!${t}`) : t;
+    this.nonNull.add(t);
+    return negated ? this.bindNonNull(out, `!${t}`) : t;
   }
 
   private caseExpr(
@@ -339,7 +372,7 @@ class Generator {
     out.push(`${label}: {`);
     for (const { when, then } of whens) {
       const w = this.emit(when, out, params);
-      const test = o === undefined ? `${w} === true` : `${o} != null && ${w} != null && ${this.compare(operand!.type, '=', o, w)}`;
+      const test = o === undefined ? `${w} === true` : this.ifNull([o, w], 'false', this.compare(operand!.type, '=', o, w));
       out.push(`if (${test}) {`);
       const r = this.emit(then, out, params);
       out.push(`${t} = ${r}; break ${label};`, '}');
@@ -365,8 +398,8 @@ class Generator {
     const f = this.constant(impl);
     const args = e.args.map((a) => this.emit(a, out, params));
     const invoke = `(${f}(${args.join(', ')}) ?? null)`;
-    const nullable = e.args.flatMap((a, i) => (a.kind === 'Lambda' || a.kind === 'IntervalUnit' ? [] : [`${args[i]} == null`]));
-    if (!overload.nullIfAnyNull || nullable.length === 0) return this.bind(out, invoke);
-    return this.bind(out, `(${nullable.join(' || ')}) ? null : ${invoke}`);
+    if (!overload.nullIfAnyNull) return this.bind(out, invoke);
+    const values = args.filter((_, i) => e.args[i]!.kind !== 'Lambda' && e.args[i]!.kind !== 'IntervalUnit');
+    return this.bind(out, this.ifNull(values, 'null', invoke));
   }
 }

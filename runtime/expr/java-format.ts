@@ -24,6 +24,12 @@ export function javaDoubleToString(d: number): string {
     }
     return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
   }
+  if (digits.length === 1) {
+    // Java always prints two digits here and, when one digit would do, picks the two-digit
+    // decimal closest to the double: Double.MIN_VALUE is 4.9E-324, not 5.0E-324.
+    const [m2, e2] = Math.abs(d).toExponential(1).split('e') as [string, string];
+    if (Number(`${m2}e${e2}`) === abs) return `${sign}${m2}E${Number(e2)}`;
+  }
   return `${sign}${digits[0]}.${digits.slice(1) || '0'}E${exp}`;
 }
 

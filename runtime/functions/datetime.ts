@@ -85,8 +85,8 @@ function addToTimestamp(unit: TimeUnit, n: number, ts: number): number {
 function addToDate(unit: TimeUnit, n: number, epochDay: number): number {
   const months = calendarMonths(unit, n);
   if (months !== null) return addMonths(epochDay, months);
-  // As ksqlDB: TimeUnit.MILLISECONDS.toDays truncates toward zero.
-  return Math.trunc((epochDay * MS_PER_DAY + unitMillis(unit, n)) / MS_PER_DAY);
+  // As ksqlDB: TimeUnit.MILLISECONDS.toDays truncates toward zero (`|| 0` turns -0 into 0).
+  return Math.trunc((epochDay * MS_PER_DAY + unitMillis(unit, n)) / MS_PER_DAY) || 0;
 }
 
 function addToTime(unit: TimeUnit, n: number, msOfDay: number): number {

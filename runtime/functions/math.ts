@@ -115,7 +115,11 @@ function extremum(name: string, description: string, wantGreater: boolean): Func
   const decimals: ScalarOverload = {
     params: [ANY_DECIMAL, ANY_DECIMAL],
     variadic: true,
-    returns: (call) => (call.argTypes as DecimalType[]).reduce((a, b) => widerDecimal(a, b)),
+    // NULL arguments have no DECIMAL type of their own and do not widen the result.
+    returns: (call) =>
+      (call.argTypes as SqlType[])
+        .filter((t): t is DecimalType => t.kind === 'DECIMAL')
+        .reduce((a, b) => widerDecimal(a, b)),
     // The result takes the widest scale among the arguments.
     make: (call) => {
       const scale = (call.returnType as DecimalType).scale;

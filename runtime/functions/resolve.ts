@@ -188,9 +188,10 @@ function tryMatch(
         break;
       }
       const ret = p.returns;
-      const bound = ret.kind === 'GENERIC' ? bindings.get(ret.name) : undefined;
-      if (!allowCasts || !bound || round > 4 || !canWiden(bound, body)) return null;
-      bindings.set((ret as { name: string }).name, body);
+      if (ret.kind !== 'GENERIC') return null;
+      const current = bindings.get(ret.name);
+      if (!allowCasts || !current || round > 4 || !canWiden(current, body)) return null;
+      bindings.set(ret.name, body);
     }
   }
   return { bindings, lambdas: lambdaTypes, coerced };

@@ -7,7 +7,7 @@ import type { SinkStep } from '../../planner/steps.js';
 import type { Log, Position, ProducerRecord } from '../log/log.js';
 import type { ProcessingError } from './errors.js';
 import { PROCESSING_LOG_TOPIC, processingLogRecord } from './processing-log.js';
-import { buildRowPipeline, type RowPipeline } from './row-pipeline.js';
+import { buildRowPipeline, type RowEmitter, type RowPipeline } from './row-pipeline.js';
 import { buildSinkEncoder, type SinkEncoder } from './sink-encoder.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
@@ -112,9 +112,9 @@ export class PersistentQuery {
       this.errorCount++;
       errors.push(processingLogRecord(this.id, e));
     };
-    const emit = (key: unknown[], value: unknown[] | null, timestamp: number) => {
+    const emit: RowEmitter = (key, value, timestamp, rec, window) => {
       try {
-        outputs.push(this.encoder.encode(key, value, timestamp));
+        outputs.push(this.encoder.encode(key, value, timestamp, rec.headers, window));
       } catch (e) {
         this.errorCount++;
         errors.push(

@@ -12,7 +12,13 @@ import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
 import { buildSourceDecoder } from './source-decoder.js';
 
-export type RowEmitter = (key: unknown[], value: unknown[] | null, timestamp: number, source: LogRecord) => void;
+export type RowEmitter = (
+  key: unknown[],
+  value: unknown[] | null,
+  timestamp: number,
+  source: LogRecord,
+  window: readonly [bigint | null, bigint | null] | null,
+) => void;
 
 export interface RowPipeline {
   readonly source: StreamSource | TableSource;
@@ -99,8 +105,11 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
         }
       };
       if (decoded.tombstone) {
+        // A null value passes through as a null value (a table's delete, a stream's
+        // tombstone), keyed as the query keys it; a stream filter drops it, as ksqlDB does.
+        if (!isTable && predicates.length > 0) return;
         computeKey();
-        emit(key, null, decoded.timestamp, rec);
+        emit(key, null, decoded.timestamp, rec, decoded.window);
         return;
       }
       for (const p of predicates) {
@@ -115,7 +124,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
           // A table row that stops matching is deleted downstream: ksqlDB emits a tombstone.
           if (isTable) {
             computeKey();
-            emit(key, null, decoded.timestamp, rec);
+            emit(key, null, decoded.timestamp, rec, decoded.window);
           }
           return;
         }
@@ -131,7 +140,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
           errors({ kind: 'EXPRESSION', message: `Error computing column ${valueFns[i]!.name}: ${errorMessage(e)}`, record: rec });
         }
       }
-      emit(key, value, decoded.timestamp, rec);
+      emit(key, value, decoded.timestamp, rec, decoded.window);
     },
   };
 }

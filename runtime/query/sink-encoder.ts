@@ -2,31 +2,41 @@
 // timestamp (the input's, or the sink's TIMESTAMP column).
 
 import type { SinkStep } from '../../planner/steps.js';
-import type { ProducerRecord } from '../log/log.js';
+import type { Header, ProducerRecord } from '../log/log.js';
 import { createSerde } from '../serde/index.js';
+import { keySerdeFor } from './source-decoder.js';
 
 export interface SinkEncoder {
-  encode(key: unknown[], value: unknown[] | null, timestamp: number): ProducerRecord;
+  /** Input headers are carried to the output, as Kafka Streams forwards them. */
+  encode(
+    key: unknown[],
+    value: unknown[] | null,
+    timestamp: number,
+    headers: readonly Header[],
+    window: readonly [bigint | null, bigint | null] | null,
+  ): ProducerRecord;
 }
 
 export function buildSinkEncoder(sink: SinkStep): SinkEncoder {
   const cols = sink.schema.columns;
   const keyCols = cols.filter((c) => c.role === 'KEY');
   const valueCols = cols.filter((c) => c.role !== 'KEY');
-  const keySerde = createSerde(sink.formats.keyFormat, keyCols, sink.formats.keyFormatOptions, 'key');
+  const keySerde = keySerdeFor(sink, keyCols);
+  const windowed = sink.windowType !== undefined;
   const valueSerde = createSerde(sink.formats.valueFormat, valueCols, sink.formats.valueFormatOptions, 'value');
   const tsKey = sink.timestampColumn !== undefined ? keyCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
   const tsValue = sink.timestampColumn !== undefined ? valueCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
   return {
-    encode(key, value, timestamp) {
+    encode(key, value, timestamp, headers, window) {
       let ts = timestamp;
       const v = tsKey >= 0 ? key[tsKey] : tsValue >= 0 && value !== null ? value[tsValue] : undefined;
       if (typeof v === 'bigint') ts = Number(v);
       else if (typeof v === 'number') ts = v;
       return {
         timestamp: ts,
-        key: keyCols.length === 0 ? null : keySerde.serialize(key),
+        key: keyCols.length === 0 ? null : keySerde.serialize(windowed ? [...key, window?.[0] ?? null, window?.[1] ?? null] : key),
         value: valueSerde.serialize(value),
+        headers,
       };
     },
   };

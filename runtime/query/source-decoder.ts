@@ -14,6 +14,8 @@ export interface DecodedRow {
   readonly timestamp: number;
   /** True for a table record with a null value: the key's row is deleted. */
   readonly tombstone: boolean;
+  /** WINDOWSTART / WINDOWEND of a windowed source's key. */
+  readonly window: readonly [bigint | null, bigint | null] | null;
 }
 
 export type SourceDecoder = (rec: LogRecord, errors: ErrorSink) => DecodedRow | null;
@@ -49,7 +51,6 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
   const rowtimeIdx = cols.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME');
   const windowed = step.windowType !== undefined;
   const nKeys = keyIdx.length;
-  const isTable = step.kind === 'TableSource';
   const tsIdx = step.timestampColumn !== undefined ? cols.findIndex((c) => c.name === step.timestampColumn) : -1;
   const tsType = tsIdx >= 0 ? cols[tsIdx]!.type : undefined;
   let parseTs: ((s: string) => number) | undefined;
@@ -80,8 +81,6 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
       return null;
     }
     const tombstone = rec.value === null || (valueRow === null && valueIdx.length > 0);
-    // Streams drop records with no value, as ksqlDB does: there is nothing to select from.
-    if (tombstone && !isTable) return null;
     for (let i = 0; i < nKeys; i++) row[keyIdx[i]!] = keyRow === null ? null : (keyRow[i] ?? null);
     for (let i = 0; i < valueIdx.length; i++) row[valueIdx[i]!] = valueRow === null ? null : (valueRow[i] ?? null);
     for (const h of headerCols) {
@@ -112,11 +111,13 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
     row[rowtimeIdx] = BigInt(timestamp);
     row[rowtimeIdx + 1] = rec.partition;
     row[rowtimeIdx + 2] = BigInt(rec.offset);
+    let window: DecodedRow['window'] = null;
     if (windowed && keyRow !== null) {
-      row[rowtimeIdx + 3] = toBig(keyRow[nKeys]);
-      row[rowtimeIdx + 4] = toBig(keyRow[nKeys + 1]);
+      window = [toBig(keyRow[nKeys]), toBig(keyRow[nKeys + 1])];
+      row[rowtimeIdx + 3] = window[0];
+      row[rowtimeIdx + 4] = window[1];
     }
-    return { row, timestamp, tombstone };
+    return { row, timestamp, tombstone, window };
   };
 }
 

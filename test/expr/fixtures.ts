@@ -16,7 +16,6 @@ import {
   type FunctionDef,
   type ParamType,
   type ResolvedCall,
-  type ScalarOverload,
 } from '../../planner/functions.js';
 import {
   BIGINT,
@@ -199,9 +198,15 @@ function instantiate(p: ParamType, b: Bindings): SqlType | undefined {
   return undefined;
 }
 
-function resolveScalar(fn: FunctionDef & { kind: 'scalar' }, args: readonly ArgShape[]): ResolvedCall<ScalarOverload> {
+interface Overload {
+  readonly params: readonly ParamType[];
+  readonly variadic?: boolean;
+  readonly returns: SqlType | ((call: CallTypes) => SqlType);
+}
+
+function resolveCall<O extends Overload>(fn: FunctionDef, overloads: readonly O[], args: readonly ArgShape[]): ResolvedCall<O> {
   for (const widen of [false, true]) {
-    for (const o of fn.overloads) {
+    for (const o of overloads) {
       const params = o.variadic
         ? args.map((_, i) => o.params[Math.min(i, o.params.length - 1)]!)
         : args.length === o.params.length
@@ -225,7 +230,7 @@ function resolveScalar(fn: FunctionDef & { kind: 'scalar' }, args: readonly ArgS
           bind(p.returns, returns, b, true);
           return { kind: 'LAMBDA_ARG', params: ps, returns };
         }
-        return instantiate(p, b) ?? (a.kind === 'value' && a.type) ?? STRING;
+        return instantiate(p, b) ?? (a.kind === 'value' && a.type !== null ? a.type : STRING);
       });
       const castArgsTo = args.map((a, i) =>
         a.kind === 'value' && a.type !== null && !typesEqual(a.type, argTypes[i] as SqlType) ? (argTypes[i] as SqlType) : null,
@@ -239,19 +244,26 @@ function resolveScalar(fn: FunctionDef & { kind: 'scalar' }, args: readonly ArgS
   throw new FunctionResolutionError(`Function '${fn.name.toLowerCase()}' does not accept parameters (${shown.join(', ')}).`);
 }
 
+function find<K extends FunctionDef['kind']>(name: string, kind: K): FunctionDef & { kind: K } {
+  const fn = FUNCTIONS.find((f) => f.name === name.toUpperCase());
+  if (fn?.kind !== kind) throw new FunctionResolutionError(`Can't find any ${kind} function with the name '${name}'`);
+  return fn as FunctionDef & { kind: K };
+}
+
 export const testCatalog: FunctionCatalog = {
   lookup: (name) => FUNCTIONS.find((f) => f.name === name.toUpperCase()),
   list: () => FUNCTIONS,
-  resolveScalar(name, args) {
-    const fn = FUNCTIONS.find((f) => f.name === name.toUpperCase());
-    if (fn?.kind !== 'scalar') throw new FunctionResolutionError(`Can't find any functions with the name '${name}'`);
-    return resolveScalar(fn, args);
+  resolveScalar: (name, args) => {
+    const fn = find(name, 'scalar');
+    return resolveCall(fn, fn.overloads, args);
   },
-  resolveAggregate() {
-    throw new FunctionResolutionError('aggregates are not resolved in these tests');
+  resolveAggregate: (name, args) => {
+    const fn = find(name, 'aggregate');
+    return resolveCall(fn, fn.overloads, args);
   },
-  resolveTable() {
-    throw new FunctionResolutionError('table functions are not resolved in these tests');
+  resolveTable: (name, args) => {
+    const fn = find(name, 'table');
+    return resolveCall(fn, fn.overloads, args);
   },
 };
 

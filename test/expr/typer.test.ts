@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseExpression } from '../../grammar/index.js';
+import { parseExpression, type FunctionCall } from '../../grammar/index.js';
 import { SemanticError } from '../../planner/errors.js';
-import { typeExpression } from '../../planner/expressions/typer.js';
+import { isAggregateCall, typeAggregateCall, typeExpression, typeTableFunctionCall } from '../../planner/expressions/typer.js';
+import { compileExpression } from '../../runtime/expr/compile.js';
 import type { TypedExpr } from '../../planner/expressions/typed.js';
 import {
   BIGINT,
@@ -80,6 +81,13 @@ describe('literals', () => {
     expect(error('9223372036854775808')).toBe('Invalid numeric literal: 9223372036854775808');
     expect(error('-9223372036854775809')).toBe('Invalid numeric literal: -9223372036854775809');
     expect(error('-1.7976931348623160E309')).toBe('Number overflows DOUBLE: -1.7976931348623160E309');
+  });
+
+  it('parses typed literals while planning', () => {
+    expect(typeSql("DATE '2020-01-01'")).toMatchObject({ kind: 'Literal', type: DATE, value: 18262 });
+    expect(typeSql("TIMESTAMP '1970-01-01T00:00:00.010'")).toMatchObject({ kind: 'Literal', type: TIMESTAMP, value: 10 });
+    expect(typeSql("BYTES 'aGk='")).toMatchObject({ kind: 'Literal', value: 'aGk=' });
+    expect(error("DATE '2020-13-01'")).toBe('invalid input syntax for type DATE: "2020-13-01".');
   });
 
   it('folds a minus into the literal', () => {
@@ -253,6 +261,12 @@ describe('names and spans', () => {
     expect((e as SemanticError).span?.start).toMatchObject({ line: 1, column: 5 });
   });
 
+  it('reports a type mismatch at the comparison', () => {
+    const e = thrown(() => typeExpression(parseExpression("I = 1 AND S > 5"), new TestScope(COLS), env)) as SemanticError;
+    expect(e.message).toBe('Cannot compare S (STRING) to 5 (INTEGER) with GREATER_THAN.');
+    expect(e.span?.start).toMatchObject({ line: 1, column: 11 });
+  });
+
   it('names the qualified column that is missing', () => {
     expect(error('X.I', COLS)).toBe("Column 'X.I' cannot be resolved.");
     expect(t('Q.I', [{ name: 'I', type: INT, source: 'Q' }])).toBe('INTEGER');
@@ -291,6 +305,35 @@ describe('functions', () => {
     expect(error('SUM(I) + 1', COLS)).toBe('Aggregate functions are not allowed here: SUM(I)');
     expect(error('WONT_FIND_ME(1)')).toBe("Can't find any functions with the name 'WONT_FIND_ME'");
     expect(error('ABS(S)', COLS)).toBe("Function 'abs' does not accept parameters (STRING).");
+  });
+});
+
+describe('aggregate and table-function calls', () => {
+  const scope = new TestScope(COLS);
+  const call = (text: string): FunctionCall => parseExpression(text) as FunctionCall;
+
+  it('are typed on request, for the planner to evaluate', () => {
+    expect(isAggregateCall(parseExpression('SUM(I)'), env.functions)).toBe(true);
+    expect(isAggregateCall(parseExpression('ABS(I)'), env.functions)).toBe(false);
+    expect(typeAggregateCall(call('SUM(I)'), scope, env)).toMatchObject({ functionKind: 'aggregate', type: INT, overload: 0 });
+    expect(typeTableFunctionCall(call('EXPLODE(ARR)'), scope, env)).toMatchObject({ functionKind: 'table', type: INT });
+    expect(thrown(() => typeAggregateCall(call('ABS(I)'), scope, env)).message).toBe('ABS is a scalar function, not an aggregate function');
+  });
+
+  it('are not compiled as scalar expressions', () => {
+    expect(() => compileExpression(typeAggregateCall(call('SUM(I)'), scope, env), { functions: env.functions })).toThrow(
+      /SUM is not a scalar function/,
+    );
+  });
+
+  it('can stand in for subexpressions through substitute', () => {
+    // The planner maps SUM(I) to a column of the aggregated row.
+    const sum: TypedExpr = { kind: 'Column', name: 'KSQL_AGG_0', index: 0, type: INT, span: parseExpression('1').span };
+    const typed = typeExpression(parseExpression('SUM(I) * 2 > 10'), scope, {
+      ...env,
+      substitute: (e) => (isAggregateCall(e, env.functions) ? sum : undefined),
+    });
+    expect(compileExpression(typed, { functions: env.functions })([6])).toBe(true);
   });
 });
 

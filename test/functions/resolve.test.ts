@@ -16,9 +16,9 @@ import {
 } from '../../planner/types.js';
 import { Decimal } from '../../planner/values/decimal.js';
 import { lenient, strict } from '../../runtime/functions/define.js';
-import { ARRAY_OF, LAMBDA, P_STRING, S, T } from '../../runtime/functions/params.js';
+import { ANY_STRUCT, ARRAY_OF, LAMBDA, P_STRING, S, T } from '../../runtime/functions/params.js';
 import { FunctionRegistry, createDefaultRegistry, defaultRegistry } from '../../runtime/functions/registry.js';
-import { bound } from '../../runtime/functions/resolve.js';
+import { bound, formatSignature } from '../../runtime/functions/resolve.js';
 import { NULL, call, col, lambda, lit, resolve, shapes, unit } from './harness.js';
 
 const fmt = (t: SqlType | null) => (t === null ? null : formatType(t));
@@ -268,6 +268,24 @@ describe('user-defined signatures', () => {
 
   it('exposes variadic signatures in the error text', () => {
     expect(() => resolve('CONCAT_WS', col(INT, 1))).toThrow(/concat_ws\(STRING, STRING\.\.\.\)/);
+  });
+
+  it('matches any STRUCT to ANY_STRUCT and prints signatures for DESCRIBE', () => {
+    const reg = new FunctionRegistry();
+    const fn: ScalarFunction = {
+      kind: 'scalar',
+      name: 'FIELD_COUNT',
+      description: 'test',
+      category: 'OTHER',
+      overloads: [strict([ANY_STRUCT], INT, (o: object) => Object.keys(o).length)],
+    };
+    reg.register(fn);
+    const st = structType([{ name: 'A', type: INT }, { name: 'B', type: STRING }]);
+    const r = reg.resolveScalar('field_count', shapes([col(st, { A: 1, B: 'x' })]));
+    expect(r.call.argTypes).toEqual([st]);
+    expect(r.overload.make({ ...r.call, returnType: r.returnType })({ A: 1, B: 'x' })).toBe(2);
+    expect(() => reg.resolveScalar('field_count', shapes([col(INT, 1)]))).toThrow(/field_count\(STRUCT\)/);
+    expect(formatSignature(fn, fn.overloads[0]!)).toBe('field_count(STRUCT)');
   });
 
   it('keeps ARRAY_OF and S generics separate', () => {

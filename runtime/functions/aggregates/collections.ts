@@ -129,14 +129,14 @@ export const collectionAggregates: readonly AggregateFunction[] = [
   aggregate('TOPK', 'The k greatest values of a group, in descending order; k must be a literal.', [
     {
       params: [T, P_INT],
-      returns: arrayOfT,
+      returns: (call) => (literalArg(call, 1, 'TOPK k'), arrayOfT(call)),
       make: (call) => topKImpl(argType(call, 0), literalArg<number>(call, 1, 'TOPK k'), false),
     },
   ]),
   aggregate('TOPKDISTINCT', 'The k greatest distinct values of a group, in descending order; k must be a literal.', [
     {
       params: [T, P_INT],
-      returns: arrayOfT,
+      returns: (call) => (literalArg(call, 1, 'TOPKDISTINCT k'), arrayOfT(call)),
       make: (call) => topKImpl(argType(call, 0), literalArg<number>(call, 1, 'TOPKDISTINCT k'), true),
     },
   ]),

@@ -2,7 +2,12 @@
 // merge (each returns the accumulator to keep); result() always returns a fresh value, so the
 // runtime can hold on to a result while the accumulator moves on.
 
-import type { AggregateFunction, AggregateOverload, CallTypes } from '../../../planner/functions.js';
+import {
+  FunctionResolutionError,
+  type AggregateFunction,
+  type AggregateOverload,
+  type CallTypes,
+} from '../../../planner/functions.js';
 import type { SqlType } from '../../../planner/types.js';
 import { Category } from '../define.js';
 
@@ -15,9 +20,12 @@ export function argType(call: CallTypes, i: number): SqlType {
   return call.argTypes[i] as SqlType;
 }
 
-/** A literal-only argument, such as TOPK's k; ksqlDB requires these to be constants. */
+/**
+ * A literal-only argument, such as TOPK's k; ksqlDB requires these to be constants. Checked by
+ * `returns` too, so that a non-literal is a planning error rather than a runtime one.
+ */
 export function literalArg<T>(call: CallTypes, i: number, what: string): T {
   const v = call.literals[i];
-  if (v === undefined || v === null) throw new RangeError(`${what} must be a literal`);
+  if (v === undefined || v === null) throw new FunctionResolutionError(`${what} must be a literal`);
   return v as T;
 }

@@ -54,7 +54,12 @@ function byOffset(name: string, description: string, latest: boolean): Aggregate
     params: ParamType[],
     returns: (call: CallTypes) => SqlType,
     options: (call: CallTypes) => Omit<Options, 'latest'>,
-  ): AggregateOverload => ({ params, returns, make: (call) => byOffsetImpl(argType(call, 0), { ...options(call), latest }) });
+  ): AggregateOverload => ({
+    params,
+    // Reading the options validates that they are literals, at planning time.
+    returns: (call) => (options(call), returns(call)),
+    make: (call) => byOffsetImpl(argType(call, 0), { ...options(call), latest }),
+  });
   return aggregate(name, description, [
     overload([T], single, () => ({ n: null, ignoreNulls: true })),
     overload([T, P_BOOLEAN], single, (call) => ({ n: null, ignoreNulls: literalArg<boolean>(call, 1, 'ignoreNulls') })),
