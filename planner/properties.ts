@@ -69,7 +69,8 @@ function format(p: Property): FormatName {
 }
 function delimiter(p: Property): string {
   const v = str(p);
-  if (v.length === 0) {
+  // ksqlDB refuses blank delimiters, even a literal space or tab: they must be named.
+  if (v.trim().length === 0) {
     throw new SemanticError(
       `Failed to prepare statement: Configuration ${p.name} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'`,
       p.span,

@@ -37,6 +37,27 @@ export function checkFormatSupported(format: FormatName, span: CreateSource['spa
   }
 }
 
+/**
+ * Options a format can't honour: delimiters outside DELIMITED, and wrapping single values in
+ * formats that are always unwrapped (KAFKA, DELIMITED).
+ */
+export function checkFormatOptions(
+  props: { valueDelimiter?: string; keyDelimiter?: string; wrapSingleValue?: boolean },
+  keyFormat: FormatName,
+  valueFormat: FormatName,
+  span: CreateSource['span'],
+): void {
+  if (props.valueDelimiter !== undefined && valueFormat !== 'DELIMITED') {
+    throw new SemanticError(`${valueFormat} does not support the following configs: [delimiter]`, span);
+  }
+  if (props.keyDelimiter !== undefined && keyFormat !== 'DELIMITED') {
+    throw new SemanticError(`${keyFormat} does not support the following configs: [delimiter]`, span);
+  }
+  if (props.wrapSingleValue === true && (valueFormat === 'KAFKA' || valueFormat === 'DELIMITED')) {
+    throw new SemanticError(`Format '${valueFormat}' does not support 'WRAP_SINGLE_VALUE' set to 'true'.`, span);
+  }
+}
+
 export function analyzeCreateSource(
   stmt: CreateSource,
   text: string,
@@ -133,12 +154,7 @@ export function analyzeCreateSource(
   if (props.wrapSingleValue !== undefined && valueCols.length !== 1) {
     throw new SemanticError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas", stmt.span);
   }
-  if (props.wrapSingleValue === false && valueFormat === 'KAFKA') {
-    // KAFKA values are always unwrapped; an explicit false is harmless, true is not.
-  }
-  if (props.wrapSingleValue === true && valueFormat === 'KAFKA') {
-    throw new SemanticError("Format 'KAFKA' does not support 'WRAP_SINGLE_VALUE' set to 'true'.", stmt.span);
-  }
+  checkFormatOptions(props, keyFormat, valueFormat, stmt.span);
   if (props.windowType && props.windowType !== 'SESSION' && props.windowSize === undefined) {
     throw new SemanticError(`${props.windowType} windows require 'WINDOW_SIZE' to be provided in the WITH clause.`, stmt.span);
   }

@@ -9,7 +9,7 @@ import type { FormatName } from '../formats.js';
 import { parseSourceProperties } from '../properties.js';
 import type { Formats, SinkStep, StepSchema } from '../steps.js';
 import { formatType, typesEqual } from '../types.js';
-import { checkFormatSupported, type TopicRequest } from './create-source.js';
+import { checkFormatOptions, checkFormatSupported, type TopicRequest } from './create-source.js';
 import { analyzeQuery } from './query.js';
 
 export interface PersistentQueryPlan {
@@ -74,10 +74,16 @@ export function analyzeCreateAsSelect(
   if (keyFormat === 'NONE' && keyCount > 0 && props.keyFormat === undefined) {
     keyFormat = src.valueFormat === 'DELIMITED' || src.valueFormat === 'JSON' ? src.valueFormat : config.defaultKeyFormat;
   }
-  if (keyCount === 0 && props.keyFormat === undefined) keyFormat = 'NONE';
+  if (keyCount === 0) {
+    if (props.keyFormat !== undefined && props.keyFormat !== 'NONE') {
+      throw new SemanticError('Key format specified for stream without key columns.', stmt.span);
+    }
+    keyFormat = 'NONE';
+  }
   const valueFormat: FormatName = props.valueFormat ?? src.valueFormat;
   checkFormatSupported(keyFormat, stmt.span);
   checkFormatSupported(valueFormat, stmt.span);
+  checkFormatOptions(props, keyFormat, valueFormat, stmt.span);
   if (props.wrapSingleValue !== undefined && valueCount !== 1) {
     throw new SemanticError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas", stmt.span);
   }

@@ -150,10 +150,9 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
           // After PARTITION BY the row is: the new key, the old value columns, then the old
           // key columns (moved into the value), which is what `*` expands to.
           for (const p of partitionExprs) push(nameFor(p), p, typeOf(p, scope, catalog), item.span);
-          for (const c of source.columns.filter((c) => c.role !== 'KEY')) push(c.name, colRef(c.name, item.span), c.type, item.span);
-          for (const c of source.columns.filter((c) => c.role === 'KEY')) {
-            if (!partitionExprs.some((p) => p.kind === 'ColumnRef' && p.name === c.name)) push(c.name, colRef(c.name, item.span), c.type, item.span);
-          }
+          const isNewKey = (name: string) => partitionExprs.some((p) => p.kind === 'ColumnRef' && p.name === name);
+          for (const c of source.columns.filter((c) => c.role !== 'KEY' && !isNewKey(c.name))) push(c.name, colRef(c.name, item.span), c.type, item.span);
+          for (const c of source.columns.filter((c) => c.role === 'KEY' && !isNewKey(c.name))) push(c.name, colRef(c.name, item.span), c.type, item.span);
         } else {
           for (const c of source.columns) push(c.name, colRef(c.name, item.span), c.type, item.span);
         }

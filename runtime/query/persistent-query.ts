@@ -8,7 +8,7 @@ import type { Log, Position, ProducerRecord } from '../log/log.js';
 import type { ProcessingError } from './errors.js';
 import { PROCESSING_LOG_TOPIC, processingLogRecord } from './processing-log.js';
 import { buildRowPipeline, type RowEmitter, type RowPipeline } from './row-pipeline.js';
-import { buildSinkEncoder, type SinkEncoder } from './sink-encoder.js';
+import { buildSinkEncoder, InvalidTimestampError, type SinkEncoder } from './sink-encoder.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
 
@@ -116,25 +116,18 @@ export class PersistentQuery {
       try {
         outputs.push(this.encoder.encode(key, value, timestamp, rec.headers, window));
       } catch (e) {
-        this.errorCount++;
-        errors.push(
-          processingLogRecord(this.id, {
-            kind: 'SERIALIZATION',
-            message: e instanceof Error ? e.message : String(e),
-            record: current!,
-          }),
-        );
+        onError({
+          kind: e instanceof InvalidTimestampError ? 'TIMESTAMP' : 'SERIALIZATION',
+          message: e instanceof Error ? e.message : String(e),
+          record: rec,
+        });
       }
     };
-    let current: import('../log/log.js').LogRecord | undefined;
     for (let p = 0; p < this.partitions; p++) {
       const from = positions.get(p)!;
       const recs = await this.log.fetch(topic, p, from, this.batchSize);
       if (recs.length === 0) continue;
-      for (const rec of recs) {
-        current = rec;
-        this.pipeline.process(rec, onError, emit);
-      }
+      for (const rec of recs) this.pipeline.process(rec, onError, emit);
       consumed += recs.length;
       newPositions.push({ topic, partition: p, offset: recs[recs.length - 1]!.offset + 1 });
     }

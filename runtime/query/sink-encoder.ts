@@ -17,6 +17,10 @@ export interface SinkEncoder {
   ): ProducerRecord;
 }
 
+export class InvalidTimestampError extends Error {
+  override readonly name = 'InvalidTimestampError';
+}
+
 export function buildSinkEncoder(sink: SinkStep): SinkEncoder {
   const cols = sink.schema.columns;
   const keyCols = cols.filter((c) => c.role === 'KEY');
@@ -32,9 +36,12 @@ export function buildSinkEncoder(sink: SinkStep): SinkEncoder {
       const v = tsKey >= 0 ? key[tsKey] : tsValue >= 0 && value !== null ? value[tsValue] : undefined;
       if (typeof v === 'bigint') ts = Number(v);
       else if (typeof v === 'number') ts = v;
+      if (ts < 0) throw new InvalidTimestampError(`Invalid (negative) timestamp ${ts} from column ${sink.timestampColumn}`);
+      // A key whose columns are all null is a null key, as ksqlDB writes it.
+      const nullKey = keyCols.length === 0 || key.every((k) => k === null);
       return {
         timestamp: ts,
-        key: keyCols.length === 0 ? null : keySerde.serialize(windowed ? [...key, window?.[0] ?? null, window?.[1] ?? null] : key),
+        key: nullKey && !windowed ? null : keySerde.serialize(windowed ? [...key, window?.[0] ?? null, window?.[1] ?? null] : key),
         value: valueSerde.serialize(value),
         headers,
       };
