@@ -49,6 +49,7 @@ export class PersistentQuery {
   private busy: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | undefined;
   private stopped = false;
+  private wake: (() => void) | undefined;
   private readonly offsetReset: 'earliest' | 'latest';
 
   constructor(opts: PersistentQueryOptions) {
@@ -112,14 +113,14 @@ export class PersistentQuery {
       this.errorCount++;
       errors.push(processingLogRecord(this.id, e));
     };
-    const emit: RowEmitter = (key, value, timestamp, rec, window) => {
+    const emit: RowEmitter = (key, value, meta) => {
       try {
-        outputs.push(this.encoder.encode(key, value, timestamp, rec.headers, window));
+        outputs.push(this.encoder.encode(key, value, meta));
       } catch (e) {
         onError({
           kind: e instanceof InvalidTimestampError ? 'TIMESTAMP' : 'SERIALIZATION',
           message: e instanceof Error ? e.message : String(e),
-          record: rec,
+          record: meta.record,
         });
       }
     };
@@ -152,7 +153,15 @@ export class PersistentQuery {
           const n = await this.runOnce();
           if (this.state === 'ERROR') this.state = 'RUNNING';
           backoff = 100;
-          if (n === 0 && !this.stopped) await this.log.waitForData([this.sourceTopic], 250);
+          if (n === 0 && !this.stopped) {
+            await Promise.race([
+              this.log.waitForData([this.sourceTopic], 250),
+              new Promise<void>((r) => (this.wake = r)),
+            ]);
+          }
+          // The embedded log answers synchronously, so without this the loop would run as
+          // one long chain of microtasks and starve timers, I/O and other queries.
+          else await new Promise((r) => setImmediate(r));
         } catch (e) {
           // A failure outside record processing (e.g. the log): stay alive and retry, as a
           // ksqlDB query in ERROR state is retried.
@@ -167,6 +176,7 @@ export class PersistentQuery {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.wake?.();
     await this.loop;
     await this.busy;
     this.loop = undefined;

@@ -10,15 +10,21 @@ import type { SelectItem, Step, StepSchema, StreamSource, TableSource } from '..
 import type { LogRecord } from '../log/log.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
-import { buildSourceDecoder } from './source-decoder.js';
+import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 
-export type RowEmitter = (
-  key: unknown[],
-  value: unknown[] | null,
-  timestamp: number,
-  source: LogRecord,
-  window: readonly [bigint | null, bigint | null] | null,
-) => void;
+/** What an output row carries besides its columns. */
+export interface EmitMeta {
+  readonly timestamp: number;
+  readonly record: LogRecord;
+  readonly window: readonly [bigint | null, bigint | null] | null;
+  /**
+   * The output key is absent, not a key of null columns: the input had no key and the query
+   * passes keys through unchanged (no PARTITION BY), as ksqlDB keeps a null key null.
+   */
+  readonly nullKey: boolean;
+}
+
+export type RowEmitter = (key: unknown[], value: unknown[] | null, meta: EmitMeta) => void;
 
 export interface RowPipeline {
   readonly source: StreamSource | TableSource;
@@ -29,6 +35,7 @@ export interface RowPipeline {
 interface Parts {
   source?: StreamSource | TableSource;
   predicates: Step[];
+  rekeyed?: boolean;
   items?: readonly SelectItem[];
   schema?: StepSchema;
 }
@@ -47,6 +54,7 @@ function collect(step: Step, parts: Parts): void {
     case 'StreamSelectKey':
       // The projection marks which items form the new key; nothing to compute here.
       collect(step.input, parts);
+      parts.rekeyed = true;
       return;
     case 'StreamSelect':
     case 'TableSelect':
@@ -82,6 +90,13 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
     (item.key ? keyFns : valueFns).push(compiled);
   }
   const isTable = source.kind === 'TableSource';
+  const rekeyed = parts.rekeyed;
+  const meta = (d: DecodedRow, record: LogRecord): EmitMeta => ({
+    timestamp: d.timestamp,
+    record,
+    window: d.window,
+    nullKey: d.nullKey && !rekeyed,
+  });
   const nKeys = keyFns.length;
   const nValues = valueFns.length;
 
@@ -109,7 +124,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
         // tombstone), keyed as the query keys it; a stream filter drops it, as ksqlDB does.
         if (!isTable && predicates.length > 0) return;
         computeKey();
-        emit(key, null, decoded.timestamp, rec, decoded.window);
+        emit(key, null, meta(decoded, rec));
         return;
       }
       for (const p of predicates) {
@@ -124,7 +139,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
           // A table row that stops matching is deleted downstream: ksqlDB emits a tombstone.
           if (isTable) {
             computeKey();
-            emit(key, null, decoded.timestamp, rec, decoded.window);
+            emit(key, null, meta(decoded, rec));
           }
           return;
         }
@@ -140,7 +155,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
           errors({ kind: 'EXPRESSION', message: `Error computing column ${valueFns[i]!.name}: ${errorMessage(e)}`, record: rec });
         }
       }
-      emit(key, value, decoded.timestamp, rec, decoded.window);
+      emit(key, value, meta(decoded, rec));
     },
   };
 }

@@ -2,19 +2,14 @@
 // timestamp (the input's, or the sink's TIMESTAMP column).
 
 import type { SinkStep } from '../../planner/steps.js';
-import type { Header, ProducerRecord } from '../log/log.js';
+import type { ProducerRecord } from '../log/log.js';
+import type { EmitMeta } from './row-pipeline.js';
 import { createSerde } from '../serde/index.js';
 import { keySerdeFor } from './source-decoder.js';
 
 export interface SinkEncoder {
   /** Input headers are carried to the output, as Kafka Streams forwards them. */
-  encode(
-    key: unknown[],
-    value: unknown[] | null,
-    timestamp: number,
-    headers: readonly Header[],
-    window: readonly [bigint | null, bigint | null] | null,
-  ): ProducerRecord;
+  encode(key: unknown[], value: unknown[] | null, meta: EmitMeta): ProducerRecord;
 }
 
 export class InvalidTimestampError extends Error {
@@ -31,19 +26,19 @@ export function buildSinkEncoder(sink: SinkStep): SinkEncoder {
   const tsKey = sink.timestampColumn !== undefined ? keyCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
   const tsValue = sink.timestampColumn !== undefined ? valueCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
   return {
-    encode(key, value, timestamp, headers, window) {
-      let ts = timestamp;
+    encode(key, value, meta) {
+      const window = meta.window;
+      let ts = meta.timestamp;
       const v = tsKey >= 0 ? key[tsKey] : tsValue >= 0 && value !== null ? value[tsValue] : undefined;
       if (typeof v === 'bigint') ts = Number(v);
       else if (typeof v === 'number') ts = v;
       if (ts < 0) throw new InvalidTimestampError(`Invalid (negative) timestamp ${ts} from column ${sink.timestampColumn}`);
-      // A key whose columns are all null is a null key, as ksqlDB writes it.
-      const nullKey = keyCols.length === 0 || key.every((k) => k === null);
+      const nullKey = keyCols.length === 0 || meta.nullKey;
       return {
         timestamp: ts,
         key: nullKey && !windowed ? null : keySerde.serialize(windowed ? [...key, window?.[0] ?? null, window?.[1] ?? null] : key),
         value: valueSerde.serialize(value),
-        headers,
+        headers: meta.record.headers,
       };
     },
   };

@@ -16,6 +16,8 @@ export interface DecodedRow {
   readonly tombstone: boolean;
   /** WINDOWSTART / WINDOWEND of a windowed source's key. */
   readonly window: readonly [bigint | null, bigint | null] | null;
+  /** The record had no key at all (null key bytes), as opposed to a key of null columns. */
+  readonly nullKey: boolean;
 }
 
 export type SourceDecoder = (rec: LogRecord, errors: ErrorSink) => DecodedRow | null;
@@ -51,6 +53,7 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
   const rowtimeIdx = cols.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME');
   const windowed = step.windowType !== undefined;
   const nKeys = keyIdx.length;
+  const isTable = step.kind === 'TableSource';
   const tsIdx = step.timestampColumn !== undefined ? cols.findIndex((c) => c.name === step.timestampColumn) : -1;
   const tsType = tsIdx >= 0 ? cols[tsIdx]!.type : undefined;
   let parseTs: ((s: string) => number) | undefined;
@@ -81,6 +84,8 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
       return null;
     }
     const tombstone = rec.value === null || (valueRow === null && valueIdx.length > 0);
+    // A table row needs its PRIMARY KEY: ksqlDB drops table records without one.
+    if (isTable && nKeys > 0 && (keyRow === null || keyRow.slice(0, nKeys).every((k) => k === null))) return null;
     for (let i = 0; i < nKeys; i++) row[keyIdx[i]!] = keyRow === null ? null : (keyRow[i] ?? null);
     for (let i = 0; i < valueIdx.length; i++) row[valueIdx[i]!] = valueRow === null ? null : (valueRow[i] ?? null);
     for (const h of headerCols) {
@@ -117,7 +122,7 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
       row[rowtimeIdx + 3] = window[0];
       row[rowtimeIdx + 4] = window[1];
     }
-    return { row, timestamp, tombstone, window };
+    return { row, timestamp, tombstone, window, nullKey: rec.key === null };
   };
 }
 

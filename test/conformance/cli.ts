@@ -54,7 +54,7 @@ async function main(): Promise<number> {
   }
   const filter = values.filter === undefined ? undefined : new RegExp(values.filter);
   // Loaded only now, so that a missing data directory is reported without loading the engine.
-  const { runCase } = await import('./run-case.js');
+  const { runCase, closeEngines } = await import('./run-case.js');
 
   const files: Record<string, FileResult> = {};
   const skippedByReason: Record<string, number> = {};
@@ -66,8 +66,8 @@ async function main(): Promise<number> {
     const fileMatches = filter === undefined || filter.test(loaded.file);
     const cases = loaded.cases.filter((c) => fileMatches || filter!.test(c.name));
     if (cases.length === 0 && loaded.error === undefined) continue;
-    const result: FileResult = { passed: 0, failed: 0, skipped: 0, failures: [] };
-    files[loaded.file] = result;
+    // Two --dir directories may hold files of the same name: they share a row.
+    const result = (files[loaded.file] ??= { passed: 0, failed: 0, skipped: 0, failures: [] });
     if (loaded.error !== undefined) {
       result.failed++;
       result.failures.push({ name: '(file)', reason: loaded.error });
@@ -98,6 +98,8 @@ async function main(): Promise<number> {
       }
     }
   }
+
+  await closeEngines();
 
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const target = { passed: 0, failed: 0 };
@@ -151,7 +153,8 @@ function printTopFailures(files: Readonly<Record<string, FileResult>>): void {
     for (const f of r.failures) {
       const group = f.reason
         .replace(/\b(topic|source) \S+/g, '$1 X')
-        .replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|`[^`]*`/g, '…')
+        // Quoted names and values; a quote inside a word ("Can't") opens nothing.
+        .replace(/"(?:[^"\\]|\\.)*"|(?<![A-Za-z])'(?:[^']|'')*'|`[^`]*`/g, '…')
         .replace(/\d+/g, 'N')
         .slice(0, 90);
       groups.set(group, (groups.get(group) ?? 0) + 1);

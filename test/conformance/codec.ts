@@ -6,6 +6,7 @@
 // through Sluice's serde with the column type. Outputs come back as parsed JSON (JSON),
 // the raw text (DELIMITED) or typed values (KAFKA), which compare.ts matches.
 
+import { keyColumns, payloadColumns } from '../../planner/catalog.js';
 import { Decimal } from '../../planner/values/decimal.js';
 import type { SqlType } from '../../planner/types.js';
 import type { ColumnInfo, SourceInfo } from '../../runtime/engine/api.js';
@@ -16,18 +17,9 @@ import { parseJsonExact, stringifyJsonExact } from '../../runtime/serde/json-exa
 import type { ActualRecord } from './compare.js';
 import { isObject, type QttRecord, type QttTopic, type QttWindow } from './loader.js';
 
-export function keyColumns(s: SourceInfo): readonly ColumnInfo[] {
-  return s.columns.filter((c) => c.role === 'KEY');
-}
-
-/** Columns carried in the record value (header columns come from the record headers). */
-export function payloadColumns(s: SourceInfo): readonly ColumnInfo[] {
-  return s.columns.filter((c) => c.role === 'VALUE');
-}
-
 /** How one side (key or value) of a topic's records is written. */
 interface Side {
-  readonly format: string;
+  readonly format: FormatName;
   readonly columns: readonly ColumnInfo[];
   readonly options: FormatOptions;
   readonly role: SerdeRole;
@@ -41,7 +33,7 @@ function valueSide(s: SourceInfo): Side {
 }
 
 function serde(side: Side): RowSerde {
-  return createSerde(side.format as FormatName, side.columns, side.options, side.role);
+  return createSerde(side.format, side.columns, side.options, side.role);
 }
 
 function windowSerde(s: SourceInfo): RowSerde {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readBaseline } from './baseline.js';
 import { MISSING_CONFORMANCE_MESSAGE, conformanceAvailable, listCaseFiles, loadCaseFile, DEFAULT_CONFORMANCE_DIR } from './loader.js';
-import { runCase } from './run-case.js';
+import { closeEngines, runCase } from './run-case.js';
 
 const available = conformanceAvailable();
 if (!available) console.log(MISSING_CONFORMANCE_MESSAGE);
@@ -24,6 +24,7 @@ describe('conformance ratchet', () => {
         if (outcome.status !== 'passed') regressions.push(`${c.id}: ${outcome.reason ?? 'failed'}`);
       }
     }
+    await closeEngines();
     const missing = [...baseline].filter((id) => !found.has(id)).map((id) => `${id}: no longer in the case files`);
     expect([...regressions, ...missing]).toEqual([]);
   }, 600_000);

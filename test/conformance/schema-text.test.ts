@@ -34,3 +34,9 @@ describe('schemaOfColumns', () => {
     );
   });
 });
+
+describe('canonicalSchema names', () => {
+  it('reads names that start with a digit as one identifier', () => {
+    expect(canonicalSchema('1R DECIMAL(33,16)')).toBe('`1R` DECIMAL(33, 16)');
+  });
+});

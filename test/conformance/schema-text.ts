@@ -12,7 +12,7 @@ type Token = { readonly kind: 'word' | 'quoted' | 'string' | 'punct'; readonly t
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:`((?:[^`]|``)*)`|'((?:[^']|'')*)'|([A-Za-z_@$][A-Za-z0-9_@$]*|\d+)|(\S))/gy;
+  const re = /\s*(?:`((?:[^`]|``)*)`|'((?:[^']|'')*)'|([A-Za-z0-9_@$]+)|(\S))/gy;
   for (let m = re.exec(text); m !== null && m[0] !== ''; m = re.exec(text)) {
     if (m[1] !== undefined) tokens.push({ kind: 'quoted', text: m[1].replace(/``/g, '`') });
     else if (m[2] !== undefined) tokens.push({ kind: 'string', text: m[2].replace(/''/g, "'") });

@@ -13,6 +13,9 @@ if (mode === 'finish') {
   await engine.close();
   process.stdout.write('done\n');
 } else {
-  // The query's own loop runs in the background; keep the process alive until SIGKILL.
-  setInterval(() => undefined, 1000);
+  // The query's own loop runs in the background; report how far it got until SIGKILL.
+  setInterval(() => {
+    const processed = engine.queryStats().reduce((n, q) => n + q.processed, 0);
+    process.stdout.write(`progress ${processed}\n`);
+  }, 2);
 }
