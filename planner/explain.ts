@@ -19,6 +19,8 @@ function describe(step: Step): string {
       return `${step.kind} [${formatExpression(step.predicate)}]`;
     case 'StreamSelectKey':
       return `StreamSelectKey [${step.keyExpressions.length ? step.keyExpressions.map(formatExpression).join(', ') : 'NULL'}]`;
+    case 'StreamFlatMap':
+      return `StreamFlatMap [${step.tableFunctions.map((t) => `${formatExpression(t.call)} AS ${t.name}`).join(', ')}]`;
     case 'StreamSelect':
     case 'TableSelect':
       return `${step.kind} [${step.items.map((i) => `${formatExpression(i.expr)} AS ${i.name}${i.key ? ' (KEY)' : ''}`).join(', ')}]`;

@@ -65,6 +65,13 @@ export interface StreamSelectKey {
   readonly keyExpressions: readonly Expression[];
   readonly schema: StepSchema;
 }
+/** Table functions (EXPLODE): one output row per element, the results appended as columns. */
+export interface StreamFlatMap {
+  readonly kind: 'StreamFlatMap';
+  readonly input: Step;
+  readonly tableFunctions: readonly { readonly name: string; readonly call: Expression }[];
+  readonly schema: StepSchema;
+}
 export interface SelectItem {
   readonly name: string;
   readonly expr: Expression;
@@ -110,6 +117,7 @@ export type Step =
   | StreamFilter
   | TableFilter
   | StreamSelectKey
+  | StreamFlatMap
   | StreamSelect
   | TableSelect
   | StreamSink
@@ -125,6 +133,7 @@ export function stepInputs(step: Step): readonly Step[] {
     case 'StreamFilter':
     case 'TableFilter':
     case 'StreamSelectKey':
+    case 'StreamFlatMap':
     case 'StreamSelect':
     case 'TableSelect':
     case 'StreamSink':

@@ -19,6 +19,8 @@ import { formatType, type SqlType } from '../types.js';
 import { formatExpression } from '../format-expression.js';
 import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
+import { convertMagicTimestamps } from '../rewrite/convert-magic-timestamps.js';
+import { typeTableFunctionCall } from '../expressions/typer.js';
 
 export interface AnalyzedQuery {
   /** The step tree up to (not including) the sink. */
@@ -91,9 +93,27 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
     schema: inSchema,
   };
   const scope = schemaScope(inSchema, [alias, source.name]);
+
+  // Table functions (EXPLODE) in the projection run in a flat-map before it: each becomes a
+  // synthetic column the projection reads, as ksqlDB's KSQL_SYNTH_n columns.
+  const synthetic = new Map<AstSelectItem, Expression>();
+  const tableFunctions: { name: string; call: Expression }[] = [];
+  const synthColumns: StepColumn[] = [];
+  for (const item of query.select) {
+    if (item.kind !== 'SelectExpr' || item.expr.kind !== 'FunctionCall') continue;
+    if (catalog.functions.lookup(item.expr.name)?.kind !== 'table') continue;
+    if (source.type === 'TABLE') throw new SemanticError('Table source is not supported with table functions', item.span);
+    const name = `KSQL_SYNTH_${tableFunctions.length}`;
+    const typed = typeTableFunctionCall(item.expr, scope, { functions: catalog.functions, resolveType: (n) => catalog.customType(n) });
+    tableFunctions.push({ name, call: item.expr });
+    synthColumns.push({ name, type: typed.type, role: 'VALUE' });
+    synthetic.set(item, { kind: 'ColumnRef', source: undefined, name, span: item.expr.span });
+  }
+  const selectSchema: StepSchema = synthColumns.length ? { columns: [...inSchema.columns, ...synthColumns] } : inSchema;
+  const selectScope = synthColumns.length ? schemaScope(selectSchema, [alias, source.name]) : scope;
   const resolveOrThrow = (clause: string) => (e: Expression) => {
     try {
-      return typeOf(e, scope, catalog);
+      return typeOf(e, selectScope, catalog);
     } catch (err) {
       if (err instanceof SemanticError && /^Column '.*' cannot be resolved/.test(err.message)) {
         throw new SemanticError(`${clause} column '${err.message.match(/^Column '(.*)' cannot/)![1]}' cannot be resolved.`, err.span);
@@ -104,8 +124,9 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
 
   let step: Step = sourceStep;
   if (query.where) {
-    checkPredicate(query.where, scope, catalog, 'WHERE');
-    step = { kind: source.type === 'STREAM' ? 'StreamFilter' : 'TableFilter', input: step, predicate: query.where, schema: inSchema };
+    const where = convertMagicTimestamps(query.where).expr;
+    checkPredicate(where, scope, catalog, 'WHERE');
+    step = { kind: source.type === 'STREAM' ? 'StreamFilter' : 'TableFilter', input: step, predicate: where, schema: inSchema };
   }
 
   // Names for unaliased expressions, as ksqlDB's AstSanitizer gives them: a column keeps its
@@ -165,7 +186,7 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
         break;
       }
       case 'SelectExpr': {
-        const type = resolveOrThrow('SELECT')(item.expr);
+        const type = resolveOrThrow('SELECT')(synthetic.get(item) ?? item.expr);
         if (item.alias === undefined && item.expr.kind === 'ColumnRef') {
           const col = inSchema.columns.find((c) => c.name === (item.expr as { name: string }).name);
           if (col && (col.role === 'PSEUDO' || col.role === 'WINDOW')) {
@@ -175,7 +196,7 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
         if (item.alias !== undefined && isReservedColumnName(item.alias)) {
           throw new SemanticError(`\`${item.alias}\` is a reserved column name. You cannot use it as an alias for a column.`, item.span);
         }
-        push(item.alias ?? nameFor(item.expr), item.expr, type, item.span);
+        push(item.alias ?? nameFor(item.expr), synthetic.get(item) ?? item.expr, type, item.span);
         break;
       }
     }
@@ -259,6 +280,7 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
     ...items.filter((_, idx) => !keyFlags[idx]).map((i) => ({ name: i.name, type: i.type!, role: 'VALUE' as const })),
   ];
   const schema: StepSchema = { columns: outCols };
+  if (tableFunctions.length > 0) step = { kind: 'StreamFlatMap', input: step, tableFunctions, schema: selectSchema };
   step = { kind: source.type === 'STREAM' ? 'StreamSelect' : 'TableSelect', input: step, items: selectItems, schema };
   return { root: step, source, schema, sourceType: source.type, limit: query.limit, emit: query.emit };
 }

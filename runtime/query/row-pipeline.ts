@@ -3,13 +3,16 @@
 // a record that can't be decoded is skipped; an expression that throws yields null for its
 // column (and a predicate that throws rejects the row); both are reported.
 
-import { assertNever } from '../../grammar/ast.js';
+import { assertNever, type Expression, type FunctionCall } from '../../grammar/ast.js';
+import { schemaScope } from '../../planner/analyze/schema-scope.js';
+import { typeTableFunctionCall } from '../../planner/expressions/typer.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { formatExpression } from '../../planner/format-expression.js';
-import type { SelectItem, Step, StepSchema, StreamSource, TableSource } from '../../planner/steps.js';
+import type { SelectItem, Step, StepSchema, StreamFlatMap, StreamSource, TableSource } from '../../planner/steps.js';
 import type { LogRecord } from '../log/log.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
+import { compileArgs, makeTableFunction } from './function-calls.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 
 /** What an output row carries besides its columns. */
@@ -34,7 +37,9 @@ export interface RowPipeline {
 
 interface Parts {
   source?: StreamSource | TableSource;
-  predicates: Step[];
+  predicates: Expression[];
+  tableFunctions: StreamFlatMap['tableFunctions'];
+  selectSchema?: StepSchema;
   rekeyed?: boolean;
   items?: readonly SelectItem[];
   schema?: StepSchema;
@@ -49,7 +54,12 @@ function collect(step: Step, parts: Parts): void {
     case 'StreamFilter':
     case 'TableFilter':
       collect(step.input, parts);
-      parts.predicates.push(step);
+      parts.predicates.push(step.predicate);
+      return;
+    case 'StreamFlatMap':
+      collect(step.input, parts);
+      parts.tableFunctions = step.tableFunctions;
+      parts.selectSchema = step.schema;
       return;
     case 'StreamSelectKey':
       // The projection marks which items form the new key; nothing to compute here.
@@ -72,21 +82,28 @@ function collect(step: Step, parts: Parts): void {
 }
 
 export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
-  const parts: Parts = { predicates: [] };
+  const parts: Parts = { predicates: [], tableFunctions: [] };
   collect(root, parts);
   const source = parts.source!;
   const items = parts.items!;
   const inSchema = source.schema;
+  const selectSchema = parts.selectSchema ?? inSchema;
   const quals = [source.alias, source.source];
   const decode = buildSourceDecoder(source, catalog);
-  const predicates = parts.predicates.map((p) => {
-    const expr = (p as { predicate: import('../../grammar/ast.js').Expression }).predicate;
-    return { fn: compileOver(expr, inSchema, quals, catalog).fn, text: formatExpression(expr) };
+  const predicates = parts.predicates.map((expr) => ({
+    fn: compileOver(expr, inSchema, quals, catalog).fn,
+    text: formatExpression(expr),
+  }));
+  const env = { functions: catalog.functions, resolveType: (n: string) => catalog.customType(n) };
+  const scope = schemaScope(inSchema, quals);
+  const flatMaps = parts.tableFunctions.map((t) => {
+    const typed = typeTableFunctionCall(t.call as FunctionCall, scope, env);
+    return { args: compileArgs(typed, catalog.functions), fn: makeTableFunction(typed, catalog.functions), text: formatExpression(t.call) };
   });
   const keyFns: { fn: RowFn; name: string }[] = [];
   const valueFns: { fn: RowFn; name: string }[] = [];
   for (const item of items) {
-    const compiled = { fn: compileOver(item.expr, inSchema, quals, catalog).fn, name: item.name };
+    const compiled = { fn: compileOver(item.expr, selectSchema, quals, catalog).fn, name: item.name };
     (item.key ? keyFns : valueFns).push(compiled);
   }
   const isTable = source.kind === 'TableSource';
@@ -97,8 +114,21 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
     window: d.window,
     nullKey: d.nullKey && !rekeyed,
   });
-  const nKeys = keyFns.length;
-  const nValues = valueFns.length;
+
+  /** Evaluates columns; a column whose expression throws is null, and the error is reported. */
+  const evaluate = (fns: readonly { fn: RowFn; name: string }[], row: readonly unknown[], rec: LogRecord, errors: ErrorSink) => {
+    const out = new Array<unknown>(fns.length);
+    for (let i = 0; i < fns.length; i++) {
+      try {
+        const v = fns[i]!.fn(row);
+        out[i] = v === undefined ? null : v;
+      } catch (e) {
+        out[i] = null;
+        errors({ kind: 'EXPRESSION', message: `Error computing column ${fns[i]!.name}: ${errorMessage(e)}`, record: rec });
+      }
+    }
+    return out;
+  };
 
   return {
     source,
@@ -107,24 +137,11 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
       const decoded = decode(rec, errors);
       if (decoded === null) return;
       const row = decoded.row;
-      const key = new Array<unknown>(nKeys);
-      const computeKey = () => {
-        for (let i = 0; i < nKeys; i++) {
-          try {
-            const v = keyFns[i]!.fn(row);
-            key[i] = v === undefined ? null : v;
-          } catch (e) {
-            key[i] = null;
-            errors({ kind: 'EXPRESSION', message: `Error computing key column ${keyFns[i]!.name}: ${errorMessage(e)}`, record: rec });
-          }
-        }
-      };
       if (decoded.tombstone) {
         // A null value passes through as a null value (a table's delete, a stream's
         // tombstone), keyed as the query keys it; a stream filter drops it, as ksqlDB does.
-        if (!isTable && predicates.length > 0) return;
-        computeKey();
-        emit(key, null, meta(decoded, rec));
+        if (!isTable && (predicates.length > 0 || flatMaps.length > 0)) return;
+        emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
         return;
       }
       for (const p of predicates) {
@@ -137,25 +154,30 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
         }
         if (ok !== true) {
           // A table row that stops matching is deleted downstream: ksqlDB emits a tombstone.
-          if (isTable) {
-            computeKey();
-            emit(key, null, meta(decoded, rec));
-          }
+          if (isTable) emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
           return;
         }
       }
-      computeKey();
-      const value = new Array<unknown>(nValues);
-      for (let i = 0; i < nValues; i++) {
-        try {
-          const v = valueFns[i]!.fn(row);
-          value[i] = v === undefined ? null : v;
-        } catch (e) {
-          value[i] = null;
-          errors({ kind: 'EXPRESSION', message: `Error computing column ${valueFns[i]!.name}: ${errorMessage(e)}`, record: rec });
-        }
+      if (flatMaps.length === 0) {
+        emit(evaluate(keyFns, row, rec, errors), evaluate(valueFns, row, rec, errors), meta(decoded, rec));
+        return;
       }
-      emit(key, value, meta(decoded, rec));
+      // Several table functions are zipped: as many rows as the longest result, the shorter
+      // ones padded with nulls.
+      const results: (readonly unknown[])[] = flatMaps.map((f) => {
+        try {
+          return f.fn(...f.args(row)) ?? [];
+        } catch (e) {
+          errors({ kind: 'EXPRESSION', message: `Error in table function ${f.text}: ${errorMessage(e)}`, record: rec });
+          return [];
+        }
+      });
+      const n = Math.max(0, ...results.map((r) => r.length));
+      const m = meta(decoded, rec);
+      for (let i = 0; i < n; i++) {
+        const ext = row.concat(results.map((r) => (i < r.length ? (r[i] ?? null) : null)));
+        emit(evaluate(keyFns, ext, rec, errors), evaluate(valueFns, ext, rec, errors), m);
+      }
     },
   };
 }
