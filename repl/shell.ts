@@ -44,8 +44,16 @@ export async function runShell(engine: Engine, out: NodeJS.WritableStream = proc
       }
     } catch (e) {
       stopQuery = undefined;
-      out.write((e instanceof SluiceError ? e.toString() : e instanceof Error ? e.message : String(e)) + '\n');
+      out.write(describeError(e, sql) + '\n');
     }
     rl.prompt();
   }
+}
+
+/** The error, and for a positioned one the offending line with a caret under the column. */
+export function describeError(e: unknown, sql: string): string {
+  if (!(e instanceof SluiceError)) return e instanceof Error ? e.message : String(e);
+  if (e.line === undefined || e.column === undefined) return e.toString();
+  const line = sql.split('\n')[e.line - 1] ?? '';
+  return `${e.toString()}\n${line}\n${' '.repeat(Math.max(0, e.column - 1))}^`;
 }

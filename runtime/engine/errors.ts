@@ -9,7 +9,8 @@ import { SluiceError } from './api.js';
 export function toSluiceError(e: unknown, statementText: string, start: Position | undefined): SluiceError {
   if (e instanceof SluiceError) return e;
   if (e instanceof SqlSyntaxError) {
-    return new SluiceError(e.message, e.line, e.column, statementText, e.expected);
+    // The position goes in its own fields; toString() puts it back in front.
+    return new SluiceError(e.message.replace(/^line \d+:\d+: /, ''), e.line, e.column, statementText, e.expected);
   }
   if (e instanceof SemanticError) {
     const pos = e.span?.start ?? start;
