@@ -21,6 +21,9 @@ function describe(step: Step): string {
       return `StreamSelectKey [${step.keyExpressions.length ? step.keyExpressions.map(formatExpression).join(', ') : 'NULL'}]`;
     case 'StreamFlatMap':
       return `StreamFlatMap [${step.tableFunctions.map((t) => `${formatExpression(t.call)} AS ${t.name}`).join(', ')}]`;
+    case 'StreamAggregate':
+    case 'TableAggregate':
+      return `${step.kind} [GROUP BY ${step.groupBy.map(formatExpression).join(', ')}; ${step.aggregates.map((a) => `${formatExpression(a.call)} AS ${a.name}`).join(', ')}${step.window ? `; WINDOW ${step.window.kind} SIZE ${step.window.size} ms` : ''}${step.emitFinal ? '; EMIT FINAL' : ''}]`;
     case 'StreamSelect':
     case 'TableSelect':
       return `${step.kind} [${step.items.map((i) => `${formatExpression(i.expr)} AS ${i.name}${i.key ? ' (KEY)' : ''}`).join(', ')}]`;

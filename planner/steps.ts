@@ -72,6 +72,38 @@ export interface StreamFlatMap {
   readonly tableFunctions: readonly { readonly name: string; readonly call: Expression }[];
   readonly schema: StepSchema;
 }
+/** Window of an aggregation; all durations in milliseconds. SESSION uses `size` as the gap. */
+export interface WindowSpec {
+  readonly kind: WindowKind;
+  readonly size: number;
+  readonly advance: number;
+  readonly grace: number | undefined;
+  readonly retention: number | undefined;
+}
+
+/**
+ * GROUP BY + aggregates: the output row is KSQL_GROUPBY_j (the group key), KSQL_AGG_VARIABLE_i
+ * (aggregate results), then WINDOWSTART/WINDOWEND when windowed.
+ */
+export interface StreamAggregate {
+  readonly kind: 'StreamAggregate';
+  readonly input: Step;
+  readonly groupBy: readonly Expression[];
+  readonly aggregates: readonly { readonly name: string; readonly call: Expression }[];
+  readonly window: WindowSpec | undefined;
+  readonly emitFinal: boolean;
+  readonly schema: StepSchema;
+}
+/** Aggregating a table: an update retracts the old row's contribution and adds the new one. */
+export interface TableAggregate {
+  readonly kind: 'TableAggregate';
+  readonly input: Step;
+  readonly groupBy: readonly Expression[];
+  readonly aggregates: readonly { readonly name: string; readonly call: Expression }[];
+  readonly window: WindowSpec | undefined;
+  readonly emitFinal: boolean;
+  readonly schema: StepSchema;
+}
 export interface SelectItem {
   readonly name: string;
   readonly expr: Expression;
@@ -118,6 +150,8 @@ export type Step =
   | TableFilter
   | StreamSelectKey
   | StreamFlatMap
+  | StreamAggregate
+  | TableAggregate
   | StreamSelect
   | TableSelect
   | StreamSink
@@ -134,6 +168,8 @@ export function stepInputs(step: Step): readonly Step[] {
     case 'TableFilter':
     case 'StreamSelectKey':
     case 'StreamFlatMap':
+    case 'StreamAggregate':
+    case 'TableAggregate':
     case 'StreamSelect':
     case 'TableSelect':
     case 'StreamSink':

@@ -118,8 +118,8 @@ export function analyzeCreateAsSelect(
     topic,
     ...formats,
     columns,
-    windowType: src.windowType,
-    windowSize: src.windowSize,
+    windowType: q.window?.kind ?? src.windowType,
+    windowSize: q.window ? (q.window.kind === 'SESSION' ? undefined : q.window.size) : src.windowSize,
     timestampColumn,
     timestampFormat: props.timestampFormat,
     isSource: false,
@@ -134,8 +134,8 @@ export function analyzeCreateAsSelect(
     formats,
     timestampColumn,
     timestampFormat: props.timestampFormat,
-    windowType: src.windowType,
-    windowSize: src.windowSize,
+    windowType: newSource.windowType,
+    windowSize: newSource.windowSize,
     schema: q.schema,
   };
   return {

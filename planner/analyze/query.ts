@@ -14,11 +14,14 @@ import type {
   StepSchema,
   StreamSource,
   TableSource,
+  WindowSpec,
 } from '../steps.js';
 import { formatType, type SqlType } from '../types.js';
 import { formatExpression } from '../format-expression.js';
 import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
+import { ColumnNamer } from './column-names.js';
+import { analyzeAggregate, containsAggregate } from './aggregate.js';
 import { convertMagicTimestamps } from '../rewrite/convert-magic-timestamps.js';
 import { typeTableFunctionCall } from '../expressions/typer.js';
 
@@ -31,6 +34,8 @@ export interface AnalyzedQuery {
   readonly sourceType: 'STREAM' | 'TABLE';
   readonly limit: number | undefined;
   readonly emit: 'CHANGES' | 'FINAL' | undefined;
+  /** Set for windowed aggregations: the result is a windowed table. */
+  readonly window?: WindowSpec | undefined;
 }
 
 export function sourceSchema(source: SourceInfo): StepSchema {
@@ -69,9 +74,6 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   const source = catalog.source(ref.name);
   if (!source) throw new SemanticError(`${ref.name} does not exist.`, ref.span);
   const alias = ref.alias ?? ref.name;
-  if (query.window) notYet('WINDOW', query.window.span);
-  if (query.groupBy) notYet('GROUP BY', query.span);
-  if (query.having) notYet('HAVING', query.having.span);
   if (source.windowType && query.partitionBy) {
     throw new SemanticError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', query.span);
   }
@@ -129,24 +131,17 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
     step = { kind: source.type === 'STREAM' ? 'StreamFilter' : 'TableFilter', input: step, predicate: where, schema: inSchema };
   }
 
-  // Names for unaliased expressions, as ksqlDB's AstSanitizer gives them: a column keeps its
-  // name, `s->f` becomes F (F_1, F_2... when taken), anything else KSQL_COL_n with n counting
-  // up past names the source already uses.
-  const sourceNames = new Set(inSchema.columns.map((c) => c.name));
-  const assigned = new Set<string>();
-  let colCounter = 0;
-  const nextGenerated = () => {
-    while (sourceNames.has(`KSQL_COL_${colCounter}`) || assigned.has(`KSQL_COL_${colCounter}`)) colCounter++;
-    return `KSQL_COL_${colCounter++}`;
-  };
-  const fieldName = (field: string) => {
-    if (!sourceNames.has(field) && !assigned.has(field)) return field;
-    let n = 1;
-    while (sourceNames.has(`${field}_${n}`) || assigned.has(`${field}_${n}`)) n++;
-    return `${field}_${n}`;
-  };
-  const nameFor = (e: Expression) =>
-    e.kind === 'ColumnRef' ? e.name : e.kind === 'Dereference' ? fieldName(e.field) : nextGenerated();
+  const aggregating =
+    query.groupBy !== undefined ||
+    query.window !== undefined ||
+    query.having !== undefined ||
+    query.select.some((i) => i.kind === 'SelectExpr' && containsAggregate(i.expr, catalog));
+  if (aggregating) {
+    return analyzeAggregate({ query, catalog, sinkName, source, alias, inSchema, scope, input: step });
+  }
+
+  const namer = new ColumnNamer(new Set(inSchema.columns.map((c) => c.name)));
+  const nameFor = (e: Expression) => namer.nameFor(e);
 
   const partitionExprs = query.partitionBy?.filter((p) => p.kind !== 'NullLiteral');
   if (query.partitionBy && partitionExprs!.length !== query.partitionBy.length && query.partitionBy.length > 1) {
@@ -158,7 +153,7 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   const items: { name: string; expr: Expression; type: SqlType | null; span: Span }[] = [];
   const push = (name: string, expr: Expression, type: SqlType | null, span: Span) => {
     items.push({ name, expr, type, span });
-    assigned.add(name);
+    namer.use(name);
   };
   const colRef = (name: string, span: Span): Expression => ({ kind: 'ColumnRef', source: undefined, name, span });
   for (const item of query.select) {

@@ -4,8 +4,21 @@
 import { assertNever, type Expression } from '../../grammar/ast.js';
 
 export function mapExpression(e: Expression, fn: (e: Expression) => Expression): Expression {
-  const m = (x: Expression) => mapExpression(x, fn);
-  let next: Expression;
+  return fn(mapChildren(e, (c) => mapExpression(c, fn)));
+}
+
+/**
+ * A top-down rewrite: `fn` sees a node before its children; when it returns a replacement the
+ * children are not visited (so a whole GROUP BY expression is replaced before its parts).
+ */
+export function replaceTopDown(e: Expression, fn: (e: Expression) => Expression | undefined): Expression {
+  const hit = fn(e);
+  if (hit !== undefined) return hit;
+  return mapChildren(e, (c) => replaceTopDown(c, fn));
+}
+
+/** Applies `fn` to the direct children of `e` only. */
+export function mapChildren(e: Expression, fn: (c: Expression) => Expression): Expression {
   switch (e.kind) {
     case 'IntegerLiteral':
     case 'DecimalLiteral':
@@ -16,66 +29,44 @@ export function mapExpression(e: Expression, fn: (e: Expression) => Expression):
     case 'TypedLiteral':
     case 'ColumnRef':
     case 'IntervalUnit':
-      next = e;
-      break;
+      return e;
     case 'Dereference':
-      next = { ...e, base: m(e.base) };
-      break;
+      return { ...e, base: fn(e.base) };
     case 'Subscript':
-      next = { ...e, base: m(e.base), index: m(e.index) };
-      break;
+      return { ...e, base: fn(e.base), index: fn(e.index) };
     case 'Arithmetic':
     case 'Concat':
     case 'Comparison':
     case 'Logical':
     case 'IsDistinctFrom':
-      next = { ...e, left: m(e.left), right: m(e.right) } as Expression;
-      break;
+      return { ...e, left: fn(e.left), right: fn(e.right) } as Expression;
     case 'Negate':
     case 'Not':
     case 'IsNull':
-      next = { ...e, operand: m(e.operand) } as Expression;
-      break;
+      return { ...e, operand: fn(e.operand) } as Expression;
     case 'Between':
-      next = { ...e, value: m(e.value), low: m(e.low), high: m(e.high) };
-      break;
+      return { ...e, value: fn(e.value), low: fn(e.low), high: fn(e.high) };
     case 'InList':
-      next = { ...e, value: m(e.value), list: e.list.map(m) };
-      break;
+      return { ...e, value: fn(e.value), list: e.list.map(fn) };
     case 'Like':
-      next = { ...e, value: m(e.value), pattern: m(e.pattern) };
-      break;
+      return { ...e, value: fn(e.value), pattern: fn(e.pattern) };
     case 'SimpleCase':
-      next = {
-        ...e,
-        operand: m(e.operand),
-        whens: e.whens.map((w) => ({ when: m(w.when), then: m(w.then) })),
-        otherwise: e.otherwise && m(e.otherwise),
-      };
-      break;
+      return { ...e, operand: fn(e.operand), whens: e.whens.map((w) => ({ when: fn(w.when), then: fn(w.then) })), otherwise: e.otherwise && fn(e.otherwise) };
     case 'SearchedCase':
-      next = { ...e, whens: e.whens.map((w) => ({ when: m(w.when), then: m(w.then) })), otherwise: e.otherwise && m(e.otherwise) };
-      break;
+      return { ...e, whens: e.whens.map((w) => ({ when: fn(w.when), then: fn(w.then) })), otherwise: e.otherwise && fn(e.otherwise) };
     case 'Cast':
-      next = { ...e, operand: m(e.operand) };
-      break;
+      return { ...e, operand: fn(e.operand) };
     case 'FunctionCall':
-      next = { ...e, args: e.args.map(m) };
-      break;
+      return { ...e, args: e.args.map(fn) };
     case 'ArrayConstructor':
-      next = { ...e, items: e.items.map(m) };
-      break;
+      return { ...e, items: e.items.map(fn) };
     case 'MapConstructor':
-      next = { ...e, entries: e.entries.map((x) => ({ key: m(x.key), value: m(x.value) })) };
-      break;
+      return { ...e, entries: e.entries.map((x) => ({ key: fn(x.key), value: fn(x.value) })) };
     case 'StructConstructor':
-      next = { ...e, fields: e.fields.map((f) => ({ name: f.name, value: m(f.value) })) };
-      break;
+      return { ...e, fields: e.fields.map((f) => ({ name: f.name, value: fn(f.value) })) };
     case 'Lambda':
-      next = { ...e, body: m(e.body) };
-      break;
+      return { ...e, body: fn(e.body) };
     default:
       return assertNever(e, 'expression');
   }
-  return fn(next);
 }

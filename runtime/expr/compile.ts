@@ -4,30 +4,43 @@
 // Nothing looks at the tree per record.
 //
 // Null semantics follow ksqlDB, which is not quite textbook SQL:
-// - arithmetic, casts, subscripts, dereferences and LIKE give null for a null operand;
+// - numeric arithmetic and negation on a null operand fail the expression (ksqlDB's generated
+//   Java unboxes the operands: a NullPointerException), so `TRANSFORM(a, x => x + 1)` over an
+//   array holding a null is null as a whole, not an array with a null in it;
+// - string `+`, casts, subscripts, dereferences and LIKE give null for a null operand;
 // - comparisons and BETWEEN are false when either side is null (ksqlDB's generated code does
 //   exactly that), and IN never matches a null; so NOT (a = b) is true when a is null;
 // - AND / OR / NOT are three-valued; CASE treats a null condition as not matched;
 // - IS [NOT] DISTINCT FROM treats two nulls as equal.
 // Integer arithmetic wraps like Java (INT at 32 bits, BIGINT at 64), integer division truncates
 // and division by zero throws EvaluationError, DOUBLE is IEEE, DECIMAL is exact.
+//
+// Errors are contained the way ksqlDB's nested error handling contains them: an explicit CAST,
+// an ARRAY / MAP / STRUCT constructor's element, and a function argument that is itself a call,
+// a dereference or a cast to the parameter's type each evaluate to null when they fail, and the
+// error goes to the caller's `onError`. So `ARRAY[44, STRINGTODATE('foo', 'yyyyMMdd')]` is
+// `[44, null]`, and `COALESCE(PARSE_DATE(s, p1), PARSE_DATE(s, p2))` tries the second pattern.
+// Anything else that fails, fails the whole expression.
 
 import { assertNever } from '../../grammar/ast.js';
 import type { ComparisonOp } from '../../grammar/ast.js';
 import type { FunctionCatalog } from '../../planner/functions.js';
 import { decodeLiteral, type TypedExpr, type TypedFunctionCall } from '../../planner/expressions/typed.js';
-import { typesEqual, type SqlType } from '../../planner/types.js';
+import { formatType, typesEqual, type SqlType } from '../../planner/types.js';
 import { caster } from './cast.js';
 import * as decimalOps from './decimal-ops.js';
 import * as helpers from './helpers.js';
 
-export type CompiledExpression = (row: readonly unknown[]) => unknown;
+/** Told of a failure that a sub-expression recovered from by becoming null; `where` names it. */
+export type NestedErrorSink = (error: unknown, where: string) => void;
+
+export type CompiledExpression = (row: readonly unknown[], onError?: NestedErrorSink) => unknown;
 
 export function compileExpression(typed: TypedExpr, env: { readonly functions: FunctionCatalog }): CompiledExpression {
   const gen = new Generator(env.functions);
   const body: string[] = [];
   const result = gen.emit(typed, body, new Map());
-  const source = `${gen.prelude()}\nreturn function compiledExpression(row) {\n${body.join('\n')}\nreturn ${result};\n};`;
+  const source = `${gen.prelude()}\nreturn function compiledExpression(row, onError) {\n${body.join('\n')}\nreturn ${result};\n};`;
   return new Function('$', source)(gen.constants) as CompiledExpression;
 }
 
@@ -35,6 +48,9 @@ const HELPERS: Readonly<Record<string, unknown>> = { ...helpers, ...decimalOps }
 
 /** Lambda parameter name → the JavaScript parameter standing for it. */
 type Params = ReadonlyMap<string, string>;
+
+/** Function arguments ksqlDB evaluates on their own, turning a failure into a null argument. */
+const CONTAINED_ARGS = new Set<TypedExpr['kind']>(['FunctionCall', 'Dereference', 'Cast']);
 
 /** Kinds whose values are JavaScript primitives, so `===`, `<` and Map lookups work on them directly. */
 const PRIMITIVE = new Set(['BOOLEAN', 'INT', 'BIGINT', 'DOUBLE', 'STRING', 'DATE', 'TIME', 'TIMESTAMP']);
@@ -142,15 +158,17 @@ class Generator {
         return p;
       }
       case 'Cast':
-        return this.cast(e.operand, e.type, out, params);
+        if (e.implicit) return this.cast(e.operand, e.type, out, params);
+        return this.contained(out, `cast to ${formatType(e.type)}`, (inner) => this.cast(e.operand, e.type, inner, params));
       case 'Arithmetic': {
         const l = this.emit(e.left, out, params);
         const r = this.emit(e.right, out, params);
-        return this.bind(out, this.ifNull([l, r], 'null', this.arithmetic(e.op, e.type, l, r)));
+        const onNull = e.type.kind === 'STRING' ? 'null' : `${this.helper('nullOperand')}()`;
+        return this.bind(out, this.ifNull([l, r], onNull, this.arithmetic(e.op, e.type, l, r)));
       }
       case 'Negate': {
         const v = this.emit(e.operand, out, params);
-        return this.bind(out, this.ifNull([v], 'null', this.negate(e.type, v)));
+        return this.bind(out, this.ifNull([v], `${this.helper('nullOperand')}()`, this.negate(e.type, v)));
       }
       case 'Comparison': {
         const l = this.emit(e.left, out, params);
@@ -211,20 +229,24 @@ class Generator {
         const b = this.emit(e.base, out, params);
         return this.bind(out, this.ifNull([b], 'null', `${this.helper('field')}(${b}, ${JSON.stringify(e.field)})`));
       }
-      case 'Array':
-        return this.bindNonNull(out, `[${e.items.map((x) => this.emit(x, out, params)).join(', ')}]`);
+      case 'Array': {
+        const items = e.items.map((x) => this.contained(out, 'array item', (inner) => this.emit(x, inner, params)));
+        return this.bindNonNull(out, `[${items.join(', ')}]`);
+      }
       case 'Map': {
         const m = this.bindNonNull(out, 'new Map()');
         for (const { key, value } of e.entries) {
-          const k = this.emit(key, out, params);
-          const v = this.emit(value, out, params);
+          const k = this.contained(out, 'map key', (inner) => this.emit(key, inner, params));
+          const v = this.contained(out, 'map value', (inner) => this.emit(value, inner, params));
           out.push(`${m}.set(${k}, ${v});`);
         }
         return m;
       }
       case 'Struct': {
         // Computed keys define own properties even for a field named __proto__.
-        const fields = e.fields.map((f) => `[${JSON.stringify(f.name)}]: ${this.emit(f.value, out, params)}`);
+        const fields = e.fields.map(
+          (f) => `[${JSON.stringify(f.name)}]: ${this.contained(out, 'struct field', (inner) => this.emit(f.value, inner, params))}`,
+        );
         return this.bindNonNull(out, `{ ${fields.join(', ')} }`);
       }
       case 'FunctionCall':
@@ -242,6 +264,20 @@ class Generator {
       default:
         return assertNever(e, 'typed expression');
     }
+  }
+
+  /**
+   * Emits a sub-expression whose failure makes it null (reported to `onError`) rather than
+   * failing the whole expression. Code that cannot fail (a column, a literal) is left bare.
+   */
+  private contained(out: string[], where: string, emitInner: (inner: string[]) => string): string {
+    const inner: string[] = [];
+    const r = emitInner(inner);
+    if (inner.length === 0) return r;
+    const t = this.fresh('t');
+    out.push(`let ${t} = null;`, 'try {', ...inner, `${t} = ${r};`);
+    out.push(`} catch (err) { if (onError) onError(err, ${JSON.stringify(where)}); }`);
+    return t;
   }
 
   private cast(operand: TypedExpr, to: SqlType, out: string[], params: Params): string {
@@ -396,10 +432,24 @@ class Generator {
       returnType: e.type,
     });
     const f = this.constant(impl);
-    const args = e.args.map((a) => this.emit(a, out, params));
+    const args = e.args.map((a) =>
+      CONTAINED_ARGS.has(a.kind) ? this.contained(out, argName(a), (inner) => this.emit(a, inner, params)) : this.emit(a, out, params),
+    );
     const invoke = `(${f}(${args.join(', ')}) ?? null)`;
     if (!overload.nullIfAnyNull) return this.bind(out, invoke);
     const values = args.filter((_, i) => e.args[i]!.kind !== 'Lambda' && e.args[i]!.kind !== 'IntervalUnit');
     return this.bind(out, this.ifNull(values, 'null', invoke));
+  }
+}
+
+/** How a contained function argument is named when it fails: ksqlDB names the call or the field. */
+function argName(a: TypedExpr): string {
+  switch (a.kind) {
+    case 'FunctionCall':
+      return a.name;
+    case 'Dereference':
+      return a.field;
+    default:
+      return a.type === null ? 'argument' : `cast to ${formatType(a.type)}`;
   }
 }

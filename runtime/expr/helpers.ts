@@ -5,6 +5,11 @@ import type { Struct } from '../../planner/types.js';
 import { Decimal } from '../../planner/values/decimal.js';
 import { EvaluationError } from './errors.js';
 
+/** ksqlDB's generated Java unboxes arithmetic operands, so a null one fails the expression. */
+export function nullOperand(): never {
+  throw new EvaluationError('Arithmetic on a null operand');
+}
+
 export function intDiv(a: number, b: number): number {
   if (b === 0) throw new EvaluationError('/ by zero');
   return (a / b) | 0;

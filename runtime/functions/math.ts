@@ -204,8 +204,9 @@ export const mathFunctions: readonly FunctionDef[] = [
   unaryDouble('CBRT', 'The cube root of a number.', Math.cbrt),
   unaryDouble('EXP', 'e raised to the power of a number.', Math.exp),
   unaryDouble('LN', 'The natural logarithm of a number.', Math.log),
-  scalar('LOG', Category.MATH, 'The base-10 logarithm of a number, or its logarithm in the given base: LOG(base, value).', [
-    strict(DOUBLE_ARG, DOUBLE, Math.log10),
+  // Despite the name, ksqlDB's one-argument LOG is the natural logarithm, like LN.
+  scalar('LOG', Category.MATH, 'The natural logarithm of a number, or its logarithm in the given base: LOG(base, value).', [
+    strict(DOUBLE_ARG, DOUBLE, Math.log),
     strict([P_DOUBLE, P_DOUBLE], DOUBLE, log),
   ]),
   scalar('POWER', Category.MATH, 'A base raised to an exponent.', [strict([P_DOUBLE, P_DOUBLE], DOUBLE, Math.pow)]),

@@ -7,7 +7,8 @@ import type { SinkStep } from '../../planner/steps.js';
 import type { Log, Position, ProducerRecord } from '../log/log.js';
 import type { ProcessingError } from './errors.js';
 import { PROCESSING_LOG_TOPIC, processingLogRecord } from './processing-log.js';
-import { buildRowPipeline, type RowEmitter, type RowPipeline } from './row-pipeline.js';
+import type { RowEmitter } from './row-pipeline.js';
+import { buildPipeline, type Pipeline } from './pipeline.js';
 import { buildSinkEncoder, InvalidTimestampError, type SinkEncoder } from './sink-encoder.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
@@ -41,7 +42,7 @@ export class PersistentQuery {
   processedCount = 0;
 
   private readonly log: Log;
-  private readonly pipeline: RowPipeline;
+  private readonly pipeline: Pipeline;
   private readonly encoder: SinkEncoder;
   private readonly batchSize: number;
   private positions: Map<number, number> | undefined;
@@ -59,7 +60,7 @@ export class PersistentQuery {
     this.sources = opts.sources;
     this.groupId = groupIdFor(opts.id);
     this.log = opts.log;
-    this.pipeline = buildRowPipeline(opts.sink, opts.catalog);
+    this.pipeline = buildPipeline(opts.sink, opts.catalog, opts.log, this.groupId);
     this.encoder = buildSinkEncoder(opts.sink);
     this.batchSize = opts.batchSize ?? 2000;
     this.offsetReset = opts.offsetReset;
@@ -136,7 +137,18 @@ export class PersistentQuery {
     const out = [];
     if (outputs.length > 0) out.push({ topic: this.sink.topic, records: outputs });
     if (errors.length > 0) out.push({ topic: PROCESSING_LOG_TOPIC, records: errors });
-    await this.log.commit({ groupId: this.groupId, outputs: out, positions: newPositions });
+    try {
+      await this.log.commit({
+        groupId: this.groupId,
+        outputs: out,
+        positions: newPositions,
+        ...(this.pipeline.flushState ? { state: () => this.pipeline.flushState!() } : {}),
+      });
+    } catch (e) {
+      // The batch will be read again from the committed positions: forget its state changes.
+      this.pipeline.discardState?.();
+      throw e;
+    }
     for (const np of newPositions) positions.set(np.partition, np.offset);
     this.processedCount += consumed;
     return consumed;
@@ -180,6 +192,12 @@ export class PersistentQuery {
     await this.loop;
     await this.busy;
     this.loop = undefined;
+  }
+
+  /** Stops and deletes the query's state (TERMINATE). */
+  async destroy(): Promise<void> {
+    await this.stop();
+    this.pipeline.destroyState?.();
   }
 
   /** True when every partition has been read to its end. */

@@ -6,7 +6,7 @@ import type { Catalog } from '../../planner/catalog.js';
 import type { Step, StepSchema } from '../../planner/steps.js';
 import type { Log } from '../log/log.js';
 import type { ProcessingError } from './errors.js';
-import { buildRowPipeline } from './row-pipeline.js';
+import { buildPipeline } from './pipeline.js';
 
 export interface TransientQueryOptions {
   readonly root: Step;
@@ -25,7 +25,8 @@ export interface QueryHandle extends AsyncIterableIterator<unknown[]> {
 }
 
 export function runTransientQuery(opts: TransientQueryOptions): QueryHandle {
-  const pipeline = buildRowPipeline(opts.root, opts.catalog);
+  // A transient aggregation keeps its state in memory only.
+  const pipeline = buildPipeline(opts.root, opts.catalog, undefined, 'transient');
   const topic = pipeline.source.topic;
   let closed = false;
   const buffer: unknown[][] = [];

@@ -76,6 +76,9 @@ function collect(step: Step, parts: Parts): void {
     case 'TableSink':
       collect(step.input, parts);
       return;
+    case 'StreamAggregate':
+    case 'TableAggregate':
+      throw new Error('aggregations run in the aggregate pipeline');
     default:
       assertNever(step, 'step');
   }

@@ -14,7 +14,7 @@ import {
   structType,
 } from '../../planner/types.js';
 import { Decimal } from '../../planner/values/decimal.js';
-import { compileExpression } from '../../runtime/expr/compile.js';
+import { compileExpression, type NestedErrorSink } from '../../runtime/expr/compile.js';
 import { EvaluationError } from '../../runtime/expr/errors.js';
 import { evaluate, sideEffects, testCatalog, thrown, typeSql, type TestColumn } from './fixtures.js';
 
@@ -53,9 +53,16 @@ type Row = {
 };
 
 /** Evaluates over one row; columns not given are null. */
-function ev(text: string, row: Row = {}): unknown {
+function ev(text: string, row: Row = {}, onError?: NestedErrorSink): unknown {
   const values = COLS.map((c) => (row as Record<string, unknown>)[c.name] ?? null);
-  return evaluate(text, COLS, values);
+  return evaluate(text, COLS, values, onError);
+}
+
+/** Evaluates, collecting the errors that sub-expressions recovered from. */
+function evContained(text: string, row: Row = {}): { value: unknown; errors: string[] } {
+  const errors: string[] = [];
+  const value = ev(text, row, (e, where) => errors.push(`${where}: ${(e as Error).message}`));
+  return { value, errors };
 }
 const failure = (text: string, row: Row = {}): Error => thrown(() => ev(text, row));
 
@@ -125,10 +132,14 @@ describe('DECIMAL arithmetic', () => {
 });
 
 describe('null semantics', () => {
-  it('gives null for arithmetic on null', () => {
-    expect(ev('NUL + 1')).toBeNull();
-    expect(ev('DEC * 2')).toBeNull();
-    expect(ev('-NUL')).toBeNull();
+  it('fails numeric arithmetic on null, as Java unboxing does, but not string concatenation', () => {
+    expect(failure('NUL + 1')).toBeInstanceOf(EvaluationError);
+    expect(failure('DEC * 2')).toBeInstanceOf(EvaluationError);
+    expect(failure('D / 2.0E0')).toBeInstanceOf(EvaluationError);
+    expect(failure('-NUL')).toBeInstanceOf(EvaluationError);
+    expect(ev("S + 'x'")).toBeNull();
+    // ...so a lambda over an array holding a null fails the whole call.
+    expect(failure('TRANSFORM(ARR, X => X + 5)', { ARR: [5, null] })).toBeInstanceOf(EvaluationError);
   });
 
   it('makes comparisons with null false, as ksqlDB does', () => {
@@ -296,8 +307,37 @@ describe('CASE, LIKE and casts', () => {
     expect(ev('CAST(D AS INT)', { D: -1.9 })).toBe(-1);
     expect(String(ev("CAST('123' AS DECIMAL(5, 1))"))).toBe('123.0');
     expect(ev('CAST(I AS STRING)', { I: -1 })).toBe('-1');
-    // A constant cast that fails still fails per record, not while compiling.
-    expect(failure("CAST('foo' AS TIMESTAMP)")).toBeInstanceOf(EvaluationError);
+    // A constant cast that fails still fails per record, not while compiling; a failing CAST is null.
+    expect(evContained("CAST('foo' AS TIMESTAMP)")).toEqual({
+      value: null,
+      errors: [expect.stringMatching(/^cast to TIMESTAMP: Failed to parse timestamp 'foo'/)],
+    });
+    expect(evContained('CAST(I / 0 AS STRING)', { I: 1 })).toEqual({ value: null, errors: ['cast to STRING: / by zero'] });
+  });
+});
+
+describe('nested error handling', () => {
+  it('makes a failing constructor element null and reports it', () => {
+    expect(evContained('ARRAY[44, I / 0]', { I: 1 })).toEqual({ value: [44, null], errors: ['array item: / by zero'] });
+    expect(evContained("MAP('a' := I / 0, 'b' := 2)", { I: 1 }).value).toEqual(new Map([['a', null], ['b', 2]]));
+    expect(evContained('STRUCT(A := I / 0, B := 1)', { I: 1 }).value).toEqual({ A: null, B: 1 });
+  });
+
+  it('makes a failing call argument null, so the outer call still runs', () => {
+    sideEffects.length = 0;
+    expect(evContained('SIDE(ABS(L / 0))', { L: 1n })).toEqual({ value: null, errors: ['ABS: / by zero'] });
+    // An argument cast to the parameter's type is contained too (ksqlDB casts it explicitly).
+    expect(evContained('ABS(I / 0)', { I: 1 })).toEqual({ value: null, errors: ['cast to BIGINT: / by zero'] });
+    expect(sideEffects).toEqual([null]);
+  });
+
+  it('fails the whole expression for a failing operand that is not contained', () => {
+    expect(failure('ABS(L / 0)', { L: 1n })).toBeInstanceOf(EvaluationError);
+    expect(failure('I / 0 + 1', { I: 1 })).toBeInstanceOf(EvaluationError);
+  });
+
+  it('swallows contained errors when no sink is given', () => {
+    expect(ev('ARRAY[I / 0]', { I: 1 })).toEqual([null]);
   });
 });
 

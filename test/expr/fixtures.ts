@@ -29,7 +29,7 @@ import {
   typesEqual,
   type SqlType,
 } from '../../planner/types.js';
-import { compileExpression } from '../../runtime/expr/compile.js';
+import { compileExpression, type NestedErrorSink } from '../../runtime/expr/compile.js';
 
 export interface TestColumn {
   readonly name: string;
@@ -276,8 +276,13 @@ export function typeSql(text: string, columns: readonly TestColumn[] = []): Type
 }
 
 /** Types, compiles and evaluates `text` over one row whose values follow `columns`. */
-export function evaluate(text: string, columns: readonly TestColumn[] = [], row: readonly unknown[] = []): unknown {
-  return compileExpression(typeSql(text, columns), { functions: testCatalog })(row);
+export function evaluate(
+  text: string,
+  columns: readonly TestColumn[] = [],
+  row: readonly unknown[] = [],
+  onError?: NestedErrorSink,
+): unknown {
+  return compileExpression(typeSql(text, columns), { functions: testCatalog })(row, onError);
 }
 
 /** The error `fn` throws (fails the test when it throws nothing). */

@@ -101,7 +101,7 @@ export async function terminate(ctx: EngineContext, stmt: Terminate, text: strin
   for (const id of ids) {
     const q = ctx.queries.get(id);
     if (!q) throw new SemanticError(`Unknown queryId: ${id}`, stmt.span);
-    await q.stop();
+    await q.destroy();
     q.state = 'TERMINATED';
     ctx.queries.delete(id);
     await ctx.log.deleteGroup(q.groupId);

@@ -1,0 +1,30 @@
+// What a persistent or transient query runs per input record. Stateless pipelines keep
+// nothing; stateful ones (aggregations) keep state stores that must be flushed inside the
+// query's commit and discarded when a commit fails.
+
+import type { Catalog } from '../../planner/catalog.js';
+import type { Step, StepSchema, StreamSource, TableSource } from '../../planner/steps.js';
+import type { Log, LogRecord } from '../log/log.js';
+import { buildAggregatePipeline, isAggregation } from './aggregate-pipeline.js';
+import type { ErrorSink } from './errors.js';
+import { buildRowPipeline, type RowEmitter } from './row-pipeline.js';
+
+export interface Pipeline {
+  readonly source: StreamSource | TableSource;
+  readonly schema: StepSchema;
+  process(rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void;
+  /** Writes state changes; called inside the Log commit's transaction. */
+  flushState?(): void;
+  /** Forgets unflushed state after a failed commit. */
+  discardState?(): void;
+  /** Removes the state for good (TERMINATE). */
+  destroyState?(): void;
+}
+
+/**
+ * The pipeline for a plan: stateful when it aggregates. State goes to `log`'s database under
+ * `storeName` (persistent queries), or stays in memory when `log` is undefined (transient ones).
+ */
+export function buildPipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
+  return isAggregation(root) ? buildAggregatePipeline(root, catalog, log, storeName) : buildRowPipeline(root, catalog);
+}
