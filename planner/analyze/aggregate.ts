@@ -228,10 +228,15 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   };
   if (query.emit === 'FINAL' && !spec) throw new SemanticError('EMIT FINAL is only supported for windowed aggregations.', query.span);
   if (having) step = { kind: 'TableFilter', input: step, predicate: having, schema: aggSchema };
-  const selectItems: SelectItem[] = items.map((it, i) => ({ name: it.name, expr: it.expr, key: keyFlags[i]! }));
+  // Key columns come in GROUP BY order.
+  const keyItems = items.filter((_, i) => keyFlags[i]).sort((a, b) => a.group - b.group);
+  const selectItems: SelectItem[] = [
+    ...keyItems.map((it) => ({ name: it.name, expr: it.expr, key: true })),
+    ...items.filter((_, i) => !keyFlags[i]).map((it) => ({ name: it.name, expr: it.expr, key: false })),
+  ];
   const schema: StepSchema = {
     columns: [
-      ...items.filter((_, i) => keyFlags[i]).map((it) => ({ name: it.name, type: it.type, role: 'KEY' as const })),
+      ...keyItems.map((it) => ({ name: it.name, type: it.type, role: 'KEY' as const })),
       ...items.filter((_, i) => !keyFlags[i]).map((it) => ({ name: it.name, type: it.type, role: 'VALUE' as const })),
     ],
   };

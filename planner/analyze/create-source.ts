@@ -146,8 +146,9 @@ export function analyzeCreateSource(
   if (props.windowType && keys.length === 0) {
     throw new SemanticError('Windowed sources require a key column.', stmt.span);
   }
-  // ksqlDB defaults a keyless source to the NONE key format, otherwise to the configured default.
-  const keyFormat: FormatName = props.keyFormat ?? (keys.length === 0 ? 'NONE' : config.defaultKeyFormat);
+  // A keyless source still gets the default key format (NONE only when asked for): it is what
+  // queries re-keying it inherit.
+  const keyFormat: FormatName = props.keyFormat ?? config.defaultKeyFormat;
   checkFormatSupported(keyFormat, stmt.span);
   checkFormatSupported(valueFormat, stmt.span);
   const valueCols = columns.filter((c) => c.role === 'VALUE');

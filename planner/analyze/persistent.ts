@@ -74,11 +74,8 @@ export function analyzeCreateAsSelect(
   if (keyFormat === 'NONE' && keyCount > 0 && props.keyFormat === undefined) {
     keyFormat = src.valueFormat === 'DELIMITED' || src.valueFormat === 'JSON' ? src.valueFormat : config.defaultKeyFormat;
   }
-  if (keyCount === 0) {
-    if (props.keyFormat !== undefined && props.keyFormat !== 'NONE') {
-      throw new SemanticError('Key format specified for stream without key columns.', stmt.span);
-    }
-    keyFormat = 'NONE';
+  if (keyCount === 0 && props.keyFormat !== undefined && props.keyFormat !== 'NONE') {
+    throw new SemanticError('Key format specified for stream without key columns.', stmt.span);
   }
   const valueFormat: FormatName = props.valueFormat ?? src.valueFormat;
   checkFormatSupported(keyFormat, stmt.span);

@@ -268,10 +268,20 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   for (const i of items) {
     if (i.type === null) throw new SemanticError(`Can't infer a type of null. Please explicitly cast it to the required type, e.g. CAST(null AS VARCHAR).`, i.span);
   }
-  const selectItems: SelectItem[] = items.map((i, idx) => ({ name: i.name, expr: i.expr, key: keyFlags[idx]! }));
-  // Output schema: key columns first (in projection order), then value columns.
+  // Key columns come in PARTITION BY order when re-keyed, else in projection order; the
+  // runtime computes key columns in the order of the key items.
+  const keyOrder = items.map((_, idx) => idx).filter((idx) => keyFlags[idx]);
+  if (partitionExprs) {
+    const pos = (idx: number) => partitionExprs.findIndex((p) => unqualified(p) === unqualified(items[idx]!.expr));
+    keyOrder.sort((a, b) => pos(a) - pos(b));
+  }
+  const selectItems: SelectItem[] = [
+    ...keyOrder.map((idx) => ({ name: items[idx]!.name, expr: items[idx]!.expr, key: true })),
+    ...items.filter((_, idx) => !keyFlags[idx]).map((i) => ({ name: i.name, expr: i.expr, key: false })),
+  ];
+  // Output schema: key columns first, then value columns.
   const outCols: StepColumn[] = [
-    ...items.filter((_, idx) => keyFlags[idx]).map((i) => ({ name: i.name, type: i.type!, role: 'KEY' as const })),
+    ...keyOrder.map((idx) => items[idx]!).map((i) => ({ name: i.name, type: i.type!, role: 'KEY' as const })),
     ...items.filter((_, idx) => !keyFlags[idx]).map((i) => ({ name: i.name, type: i.type!, role: 'VALUE' as const })),
   ];
   const schema: StepSchema = { columns: outCols };

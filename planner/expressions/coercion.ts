@@ -14,7 +14,7 @@ import { formatExpression } from '../format-expression.js';
 import { BOOLEAN, DOUBLE, arrayType, formatType, isNumeric, mapType, structType, typesEqual } from '../types.js';
 import type { SqlType, StructField } from '../types.js';
 import { parseBooleanExact, stringNumericType } from './literals.js';
-import { parseDate, parseTime, parseTimestamp } from './temporal.js';
+import { parseDate, parseTime, parseTimestamp } from '../values/temporal.js';
 import { canImplicitlyCast, toDecimalType, widenDecimals } from './type-rules.js';
 import type { TypedExpr } from './typed.js';
 

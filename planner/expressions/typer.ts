@@ -40,10 +40,10 @@ import {
   type SqlType,
 } from '../types.js';
 import { Decimal } from '../values/decimal.js';
+import { parseDate, parseTime, parseTimestamp } from '../values/temporal.js';
 import { ListCoercion, baseTypeName, implicitCast } from './coercion.js';
 import { decimalLiteral, doubleLiteral, integerLiteral, parseBooleanExact, type NumericLiteral } from './literals.js';
 import type { Scope } from './scope.js';
-import { parseDate, parseTime, parseTimestamp } from './temporal.js';
 import {
   arithmeticResultType,
   canImplicitlyCast,

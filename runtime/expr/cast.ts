@@ -18,7 +18,7 @@ import {
   parseTimestamp,
   timestampToDate,
   timestampToTime,
-} from '../../planner/expressions/temporal.js';
+} from '../../planner/values/temporal.js';
 import { EvaluationError } from './errors.js';
 import { formatValue } from './format.js';
 import { javaDoubleToString } from './java-format.js';

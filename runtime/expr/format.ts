@@ -5,11 +5,12 @@
 // `[1, 2]`, `{a=1}`, `Struct{A=1,B=x}` (null fields left out), java.sql dates
 // (`2020-01-01 00:00:00.0`) and BigDecimal.toString. We reproduce both.
 
-import { formatDate, formatTime, formatTimestamp, civilFromDays, MS_PER_DAY } from '../../planner/expressions/temporal.js';
+import { MS_PER_DAY, civilFromDays } from '../../planner/values/calendar.js';
+import { formatDate, formatTime, formatTimestamp } from '../../planner/values/temporal.js';
 import { assertNever } from '../../grammar/ast.js';
 import type { SqlType, Struct } from '../../planner/types.js';
 import type { Decimal } from '../../planner/values/decimal.js';
-import { javaBigDecimalToString, javaDoubleToString } from './java-format.js';
+import { javaBigDecimalToString, javaDoubleToString } from '../../planner/values/java-text.js';
 
 /** The value as CAST(value AS STRING) renders it; null stays null. */
 export function formatValue(value: unknown, type: SqlType): string | null {
@@ -24,7 +25,7 @@ export function formatValue(value: unknown, type: SqlType): string | null {
     case 'DECIMAL':
       return (value as Decimal).toString();
     default:
-      return javaString(value, type);
+      return javaToString(value, type);
   }
 }
 
@@ -43,8 +44,11 @@ function sqlTimestampString(ms: number): string {
   );
 }
 
-/** Java's String.valueOf of ksqlDB's runtime object for `value`. */
-function javaString(value: unknown, type: SqlType): string {
+/**
+ * Java's String.valueOf of ksqlDB's runtime object for `value`: what ksqlDB prints wherever it
+ * turns a value into text with toString() (CAST of a container, ARRAY_JOIN's elements).
+ */
+export function javaToString(value: unknown, type: SqlType): string {
   if (value === null || value === undefined) return 'null';
   switch (type.kind) {
     case 'BOOLEAN':
@@ -70,11 +74,11 @@ function javaString(value: unknown, type: SqlType): string {
     case 'TIMESTAMP':
       return sqlTimestampString(value as number);
     case 'ARRAY':
-      return '[' + (value as readonly unknown[]).map((v) => javaString(v, type.element)).join(', ') + ']';
+      return '[' + (value as readonly unknown[]).map((v) => javaToString(v, type.element)).join(', ') + ']';
     case 'MAP': {
       const parts: string[] = [];
       for (const [k, v] of value as ReadonlyMap<unknown, unknown>) {
-        parts.push(`${javaString(k, type.key)}=${javaString(v, type.value)}`);
+        parts.push(`${javaToString(k, type.key)}=${javaToString(v, type.value)}`);
       }
       return '{' + parts.join(', ') + '}';
     }
@@ -84,7 +88,7 @@ function javaString(value: unknown, type: SqlType): string {
       for (const f of type.fields) {
         const v = Object.prototype.hasOwnProperty.call(s, f.name) ? s[f.name] : null;
         // Kafka Connect's Struct.toString skips null fields.
-        if (v !== null && v !== undefined) parts.push(`${f.name}=${javaString(v, f.type)}`);
+        if (v !== null && v !== undefined) parts.push(`${f.name}=${javaToString(v, f.type)}`);
       }
       return 'Struct{' + parts.join(',') + '}';
     }

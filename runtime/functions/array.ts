@@ -12,7 +12,7 @@ import {
   type ArrayType,
 } from '../../planner/types.js';
 import { Category, lenient, scalar, strict } from './define.js';
-import { javaDoubleToString, javaToString } from './java-text.js';
+import { javaToString } from '../expr/format.js';
 import { ARRAY_OF, MAP_OF, P_BIGINT, P_BOOLEAN, P_INT, P_STRING, T } from './params.js';
 import { bound } from './resolve.js';
 import { compareNullsLast, valueKey, valuesEqual } from './values.js';
@@ -75,8 +75,8 @@ const arrayJoin: ScalarOverload[] = [
   params,
   returns: STRING,
   make: (call: CallTypes) => {
-    const isDouble = (call.argTypes[0] as ArrayType).element.kind === 'DOUBLE';
-    const text = (x: unknown) => (isDouble && typeof x === 'number' ? javaDoubleToString(x) : javaToString(x));
+    const element = (call.argTypes[0] as ArrayType).element;
+    const text = (x: unknown) => javaToString(x, element);
     return (xs: unknown[] | null, delim: string | null = ',') => (xs === null ? null : xs.map(text).join(delim ?? ''));
   },
 }));

@@ -4,7 +4,7 @@
 // yields fields that `resolve` turns back into epoch values. Defaults follow ksqlDB: a missing
 // date is 1970-01-01, a missing time is midnight, a missing zone is the caller's.
 
-import { MS_PER_DAY, civilFromDays, daysFromCivil, daysInMonth, floorDiv, floorMod } from './time-text.js';
+import { MS_PER_DAY, civilFromDays, daysFromCivil, daysInMonth, floorDiv, floorMod } from '../../planner/values/calendar.js';
 import { ZONE_NAMES, formatOffsetId, localToInstant, parseOffset, zoneOf, type Zone } from './timezones.js';
 
 type Token =

@@ -23,7 +23,7 @@ import {
   P_TIME,
   P_TIMESTAMP,
 } from './params.js';
-import { MS_PER_DAY, civilFromDays, daysFromCivil, daysInMonth, floorDiv, floorMod } from './time-text.js';
+import { MS_PER_DAY, civilFromDays, daysFromCivil, daysInMonth, floorDiv, floorMod } from '../../planner/values/calendar.js';
 import { zoneOf } from './timezones.js';
 
 const UTC = zoneOf('UTC');

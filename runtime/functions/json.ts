@@ -4,10 +4,10 @@ import type { FunctionDef, ScalarOverload } from '../../planner/functions.js';
 import { Decimal } from '../../planner/values/decimal.js';
 import { BOOLEAN, INT, STRING, arrayType, mapType, type SqlType } from '../../planner/types.js';
 import { Category, lenient, scalar, strict } from './define.js';
-import { javaDoubleToString } from './java-text.js';
+import { javaDoubleToString } from '../../planner/values/java-text.js';
 import { JsonNumber, MISSING, isJsonObject, readJson, writeJson, type JsonValue } from './json-text.js';
 import { P_STRING, T } from './params.js';
-import { formatIsoDate, formatIsoTime, formatIsoTimestamp } from './time-text.js';
+import { formatDate, formatTime, formatTimestamp } from '../../planner/values/temporal.js';
 
 // ---------------------------------------------------------------- EXTRACTJSONFIELD
 
@@ -128,11 +128,11 @@ function toJson(v: unknown, t: SqlType): string {
     case 'BYTES':
       return JSON.stringify((v as Buffer).toString('base64'));
     case 'DATE':
-      return JSON.stringify(formatIsoDate(v as number));
+      return JSON.stringify(formatDate(v as number));
     case 'TIME':
-      return JSON.stringify(formatIsoTime(v as number));
+      return JSON.stringify(formatTime(v as number));
     case 'TIMESTAMP':
-      return JSON.stringify(formatIsoTimestamp(v as number));
+      return JSON.stringify(formatTimestamp(v as number));
     case 'ARRAY':
       return `[${(v as unknown[]).map((e) => toJson(e, t.element)).join(',')}]`;
     case 'MAP': {

@@ -2,7 +2,7 @@
 // ids (`America/Los_Angeles`, with daylight saving from the platform's tz database via Intl),
 // and Java's legacy three-letter ids (`PST` is America/Los_Angeles, not a fixed -08:00).
 
-import { MS_PER_DAY, daysFromCivil, floorDiv, floorMod } from './time-text.js';
+import { MS_PER_DAY, daysFromCivil, floorDiv, floorMod } from '../../planner/values/calendar.js';
 
 export interface Zone {
   /** The id as java.time prints it (`America/Los_Angeles`, `+02:00`, `UTC`, `Z`). */

@@ -255,12 +255,13 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     // Sessions that were merged away are deleted downstream: tombstones for their keys.
     for (const s of replaced) {
       if (s.start === start && s.end === end) continue;
-      const m: EmitMeta = { timestamp: ts, record: rec, window: [BigInt(s.start!), BigInt(s.end!)], nullKey: false };
+      const m: EmitMeta = { timestamp: s.end!, record: rec, window: [BigInt(s.start!), BigInt(s.end!)], nullKey: false };
       const [k] = project(aggRow(s, [s.start!, s.end!]), rec, errors);
       emit(k, null, m);
     }
     groups.put(`${prefix}${String(start).padStart(16, '0')}`, merged);
-    emitGroup(merged, null, [start, end], rec, ts, errors, emit);
+    // A session's record time is its end, as Kafka Streams stamps session results.
+    emitGroup(merged, null, [start, end], rec, end, errors, emit);
   };
 
   return {
@@ -292,6 +293,18 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
         // Retract the key's previous row from its group, then add the new one.
         const srcKey = encodeKey(inSchema.columns.map((c, i) => (c.role === 'KEY' ? row[i] : undefined)).filter((x) => x !== undefined));
         const old = prior!.get(srcKey) as PriorRow | undefined;
+        if (old && current && encodeKey(old.group) === encodeKey(current.group)) {
+          // Same group: retract and add, then emit once.
+          const gk = encodeKey(current.group);
+          const g = (groups.get(gk) as GroupState | undefined) ?? fresh(current.group);
+          const before = having ? aggRow(g, null) : null;
+          undoFrom(g, old.args);
+          addTo(g, current.args);
+          groups.put(gk, g);
+          prior!.put(srcKey, current);
+          emitGroup(g, before, null, rec, ts, errors, emit);
+          return;
+        }
         if (old) {
           const gk = encodeKey(old.group);
           const g = (groups.get(gk) as GroupState | undefined) ?? fresh(old.group);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, parseTimestamp } from '../../planner/expressions/temporal.js';
+import { formatTimestamp, parseTimestamp } from '../../planner/values/temporal.js';
 import {
   BYTES,
   DATE,

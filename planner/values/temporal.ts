@@ -1,46 +1,11 @@
-// DATE / TIME / TIMESTAMP text, the way ksqlDB reads and writes it (SqlTimeTypes and
-// PartialStringToTimestampParser). It lives in the planner because the typer validates string
-// literals coerced to these types at plan time; the runtime's CAST uses the same functions.
+// DATE / TIME / TIMESTAMP text the way ksqlDB reads and writes it (SqlTimeTypes and
+// PartialStringToTimestampParser): what CAST to and from STRING, a string literal compared with
+// or passed as a temporal value, and TO_JSON_STRING use. It lives with the planner's values
+// because the typer checks such literals at plan time; the runtime uses the same functions.
 //
-// All values are UTC: DATE is days since the epoch, TIME milliseconds since midnight, TIMESTAMP
-// milliseconds since the epoch. Parsers throw a plain Error whose message the caller wraps.
+// Parsers throw a plain Error whose message the caller wraps.
 
-export const MS_PER_DAY = 86_400_000;
-
-function floorDiv(a: number, b: number): number {
-  return Math.floor(a / b);
-}
-function floorMod(a: number, b: number): number {
-  return a - Math.floor(a / b) * b;
-}
-
-// Howard Hinnant's civil-from-days algorithms: exact for any proleptic Gregorian date, with no
-// Date object and none of its two-digit-year surprises.
-export function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = floorDiv(y, 400);
-  const yoe = y - era * 400;
-  const doy = floorDiv(153 * (month + (month > 2 ? -3 : 9)) + 2, 5) + day - 1;
-  const doe = yoe * 365 + floorDiv(yoe, 4) - floorDiv(yoe, 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-export function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719468;
-  const era = floorDiv(z, 146097);
-  const doe = z - era * 146097;
-  const yoe = floorDiv(doe - floorDiv(doe, 1460) + floorDiv(doe, 36524) - floorDiv(doe, 146096), 365);
-  const doy = doe - (365 * yoe + floorDiv(yoe, 4) - floorDiv(yoe, 100));
-  const mp = floorDiv(5 * doy + 2, 153);
-  const day = doy - floorDiv(153 * mp + 2, 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
+import { MS_PER_DAY, civilFromDays, daysFromCivil, daysInMonth, floorDiv, floorMod } from './calendar.js';
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
