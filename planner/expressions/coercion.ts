@@ -14,6 +14,7 @@ import { formatExpression } from '../format-expression.js';
 import { BOOLEAN, DOUBLE, arrayType, formatType, isNumeric, mapType, structType, typesEqual } from '../types.js';
 import type { SqlType, StructField } from '../types.js';
 import { parseBooleanExact, stringNumericType } from './literals.js';
+import { decodeBase64 } from '../values/java-text.js';
 import { parseDate, parseTime, parseTimestamp } from '../values/temporal.js';
 import { canImplicitlyCast, toDecimalType, widenDecimals } from './type-rules.js';
 import type { TypedExpr } from './typed.js';
@@ -197,7 +198,7 @@ const STRING_PARSERS: Partial<Record<SqlType['kind'], (s: string) => unknown>> =
   TIME: parseTime,
   TIMESTAMP: parseTimestamp,
   BYTES: (s) => {
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) throw new Error('not base64');
+    if (decodeBase64(s) === undefined) throw new Error('not base64');
   },
   BOOLEAN: (s) => {
     if (parseBooleanExact(s) === undefined) throw new Error('not a boolean');

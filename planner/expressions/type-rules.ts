@@ -114,24 +114,31 @@ export function canImplicitlyCast(from: SqlType, to: SqlType): boolean {
   return false;
 }
 
-function commonOfTwo(a: SqlType, b: SqlType): SqlType | undefined {
+/**
+ * The narrowest type both widen to. STRUCTs meet in the union of their fields (a's first) when
+ * `structUnion`, as ksqlDB's coercion of expression lists builds it; otherwise, as a function's
+ * generic binds, they need the same fields in the same order.
+ */
+function commonOfTwo(a: SqlType, b: SqlType, structUnion: boolean): SqlType | undefined {
   if (typesEqual(a, b)) return a;
   if (isNumeric(a) && isNumeric(b)) return commonNumericType(a, b);
   if (a.kind === 'ARRAY' && b.kind === 'ARRAY') {
-    const e = commonOfTwo(a.element, b.element);
+    const e = commonOfTwo(a.element, b.element, structUnion);
     return e && arrayType(e);
   }
   if (a.kind === 'MAP' && b.kind === 'MAP') {
-    const k = commonOfTwo(a.key, b.key);
-    const v = commonOfTwo(a.value, b.value);
+    const k = commonOfTwo(a.key, b.key, structUnion);
+    const v = commonOfTwo(a.value, b.value, structUnion);
     return k && v && mapType(k, v);
   }
   if (a.kind === 'STRUCT' && b.kind === 'STRUCT') {
-    // The union of the fields, as ksqlDB's coercion builds it: a's fields first.
+    if (!structUnion && (a.fields.length !== b.fields.length || a.fields.some((f, i) => f.name !== b.fields[i]!.name))) {
+      return undefined;
+    }
     const fields: StructField[] = [];
     for (const f of a.fields) {
       const other = b.fields.find((x) => x.name === f.name);
-      const t = other ? commonOfTwo(f.type, other.type) : f.type;
+      const t = other ? commonOfTwo(f.type, other.type, structUnion) : f.type;
       if (!t) return undefined;
       fields.push({ name: f.name, type: t });
     }
@@ -139,6 +146,11 @@ function commonOfTwo(a: SqlType, b: SqlType): SqlType | undefined {
     return structType(fields);
   }
   return undefined;
+}
+
+/** The type a function's generic takes when it is bound to both `a` and `b` (T of INT and BIGINT is BIGINT). */
+export function commonGenericType(a: SqlType, b: SqlType): SqlType | undefined {
+  return commonOfTwo(a, b, false);
 }
 
 /**
@@ -153,7 +165,7 @@ export function commonSuperType(types: readonly (SqlType | null)[]): SqlType | n
       acc = t;
       continue;
     }
-    const c = commonOfTwo(acc, t);
+    const c = commonOfTwo(acc, t, true);
     if (c === undefined) return undefined;
     acc = c;
   }
@@ -191,7 +203,7 @@ export function comparisonType(left: SqlType, right: SqlType, equalityOnly: bool
   ) {
     // ksqlDB compares any two arrays (maps, structs) with equals(); widening to a common type
     // first makes ARRAY<INT> = ARRAY<BIGINT> compare values rather than Java classes.
-    return commonOfTwo(left, right) ?? left;
+    return commonOfTwo(left, right, true) ?? left;
   }
   return undefined;
 }

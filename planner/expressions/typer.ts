@@ -40,6 +40,7 @@ import {
   type SqlType,
 } from '../types.js';
 import { Decimal } from '../values/decimal.js';
+import { decodeBase64, parseJavaDouble } from '../values/java-text.js';
 import { parseDate, parseTime, parseTimestamp } from '../values/temporal.js';
 import { ListCoercion, baseTypeName, implicitCast } from './coercion.js';
 import { decimalLiteral, doubleLiteral, integerLiteral, parseBooleanExact, type NumericLiteral } from './literals.js';
@@ -693,10 +694,8 @@ function parseLiteralText(text: string, type: SqlType): unknown {
       const lit = INT_RANGE.test(text) ? integerLiteral(text.replace(/^[+-]/, ''), text.startsWith('-')) : undefined;
       return lit === undefined ? undefined : BigInt(lit.value as number | bigint);
     }
-    case 'DOUBLE': {
-      const v = Number(text);
-      return text === '' || Number.isNaN(v) ? undefined : v;
-    }
+    case 'DOUBLE':
+      return parseJavaDouble(text);
     case 'DECIMAL': {
       const d = Decimal.parse(text);
       return d.fits(type.precision, type.scale) && d.scale <= type.scale ? d.setScale(type.scale) : undefined;
@@ -708,7 +707,7 @@ function parseLiteralText(text: string, type: SqlType): unknown {
     case 'TIMESTAMP':
       return parseTimestamp(text);
     case 'BYTES':
-      return /^[A-Za-z0-9+/]*={0,2}$/.test(text) ? Buffer.from(text, 'base64') : undefined;
+      return decodeBase64(text);
     case 'ARRAY':
     case 'MAP':
     case 'STRUCT':

@@ -21,7 +21,15 @@ import {
 } from '../../planner/values/temporal.js';
 import { EvaluationError } from './errors.js';
 import { formatValue } from './format.js';
-import { javaDoubleToString } from './java-format.js';
+import {
+  decodeBase64,
+  javaDoubleToString,
+  parseDecimalParts,
+  parseJavaDouble,
+  parseJavaInt,
+  parseJavaLong,
+  partsToDecimal,
+} from '../../planner/values/java-text.js';
 
 /** Converts one non-null value; null is handled by the caller (a cast of null is null). */
 type Convert = (value: any) => unknown;
@@ -63,26 +71,18 @@ function numberFormat(text: string): EvaluationError {
   return new EvaluationError(`For input string: "${text}"`);
 }
 
-/** Integer.parseInt / Long.parseLong. */
-function parseJavaInteger(text: string, min: bigint, max: bigint): bigint {
-  if (!/^[+-]?\d+$/.test(text)) throw numberFormat(text);
-  const v = BigInt(text);
-  if (v < min || v > max) throw numberFormat(text);
+/** The parse of `text`, or Java's NumberFormatException when there is none. */
+function parsed<T>(text: string, parse: (s: string) => T | undefined): T {
+  const v = parse(text);
+  if (v === undefined) throw numberFormat(text);
   return v;
 }
 
-/** Double.parseDouble (decimal forms, NaN, Infinity, and the f/d suffixes Java allows). */
-function parseJavaDouble(text: string): number {
-  const m = /^([+-]?(?:NaN|Infinity|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?))[fFdD]?$/.exec(text);
-  if (!m) throw numberFormat(text);
-  return Number(m[1]);
-}
-
+const toInt = (text: string): number => parsed(text, parseJavaInt);
+const toLong = (text: string): bigint => parsed(text, parseJavaLong);
+const toDouble = (text: string): number => parsed(text, parseJavaDouble);
 /** new BigDecimal(String). */
-function parseJavaDecimal(text: string): Decimal {
-  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(text)) throw numberFormat(text);
-  return Decimal.parse(text);
-}
+const toDecimal = (text: string): Decimal => partsToDecimal(parsed(text, parseDecimalParts));
 
 /** The exact value of a double, as new BigDecimal(double) sees it (0.1 is 0.1000000000000000055…). */
 function exactDecimal(d: number): Decimal {
@@ -168,11 +168,10 @@ function temporal(parse: (s: string) => number): Convert {
 }
 
 /** Base64 as java.util.Base64's basic decoder accepts it (padding optional). */
-function decodeBase64(text: string): Buffer {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.replace(/=+$/, '').length % 4 === 1) {
-    throw new EvaluationError(`Illegal base64 text: '${text}'`);
-  }
-  return Buffer.from(text, 'base64');
+function toBytes(text: string): Buffer {
+  const b = decodeBase64(text);
+  if (b === undefined) throw new EvaluationError(`Illegal base64 text: '${text}'`);
+  return b;
 }
 
 function toText(from: SqlType): Convert {
@@ -253,13 +252,13 @@ function converter(from: SqlType, to: SqlType): Convert {
         case 'BOOLEAN':
           return (v: string) => parseBooleanExact(v.trim()) === true;
         case 'INT':
-          return (v: string) => Number(parseJavaInteger(v.trim(), -(2n ** 31n), 2n ** 31n - 1n));
+          return (v: string) => toInt(v.trim());
         case 'BIGINT':
-          return (v: string) => parseJavaInteger(v.trim(), LONG_MIN, LONG_MAX);
+          return (v: string) => toLong(v.trim());
         case 'DOUBLE':
-          return (v: string) => parseJavaDouble(v.trim());
+          return (v: string) => toDouble(v.trim());
         case 'DECIMAL':
-          return (v: string) => decimalToDecimal(parseJavaDecimal(v.trim()), to.precision, to.scale);
+          return (v: string) => decimalToDecimal(toDecimal(v.trim()), to.precision, to.scale);
         case 'TIMESTAMP':
           return temporal(parseTimestamp);
         case 'DATE':
@@ -267,7 +266,7 @@ function converter(from: SqlType, to: SqlType): Convert {
         case 'TIME':
           return temporal(parseTime);
         case 'BYTES':
-          return (v: string) => decodeBase64(v.trim());
+          return (v: string) => toBytes(v.trim());
         default:
           throw unsupported(from, to);
       }
@@ -351,23 +350,23 @@ export function coerceLiteralForInsert(value: unknown, from: SqlType | null, to:
       }
     case 'BIGINT':
       if (from.kind === 'INT') return BigInt(value as number);
-      if (from.kind === 'STRING') return parseJavaInteger((value as string).trim(), LONG_MIN, LONG_MAX);
+      if (from.kind === 'STRING') return toLong((value as string).trim());
       return fail();
     case 'DOUBLE':
       if (from.kind === 'INT') return value;
       if (from.kind === 'BIGINT') return Number(value);
       if (from.kind === 'DECIMAL') return (value as Decimal).toNumber();
-      if (from.kind === 'STRING') return parseJavaDouble((value as string).trim());
+      if (from.kind === 'STRING') return toDouble((value as string).trim());
       return fail();
     case 'DECIMAL':
       if (from.kind === 'INT' || from.kind === 'BIGINT') {
         return ensureFit(Decimal.fromBigInt(BigInt(value as number | bigint)), to.precision, to.scale);
       }
       if (from.kind === 'DECIMAL') return ensureFit(value as Decimal, to.precision, to.scale);
-      if (from.kind === 'STRING') return ensureFit(parseJavaDecimal((value as string).trim()), to.precision, to.scale);
+      if (from.kind === 'STRING') return ensureFit(toDecimal((value as string).trim()), to.precision, to.scale);
       return fail();
     case 'INT':
-      if (from.kind === 'STRING') return Number(parseJavaInteger((value as string).trim(), -(2n ** 31n), 2n ** 31n - 1n));
+      if (from.kind === 'STRING') return toInt((value as string).trim());
       return fail();
     case 'BOOLEAN': {
       if (from.kind !== 'STRING') return fail();

@@ -322,7 +322,8 @@ const OFFSET_TEXT = /^[+-]\d{1,2}(?::?\d{2}){0,2}/;
 const REGION_TEXT = /^[A-Za-z][A-Za-z0-9_+\-]*(?:\/[A-Za-z0-9_+\-]+)+/;
 const ZONE_ABBREVIATIONS = Object.keys(ZONE_NAMES);
 
-function parseZoneText(text: string, pos: number, letter: string): [Zone, number] | null {
+/** The zone that zone text at `pos` names, read as pattern letter `letter` reads it, and where it ends. */
+export function parseZoneText(text: string, pos: number, letter: string): [Zone, number] | null {
   const rest = text.slice(pos);
   if (letter === 'X' || letter === 'x' || letter === 'Z') {
     if (/^z/i.test(rest) && letter !== 'x') return [zoneOf('Z'), pos + 1];

@@ -1,7 +1,12 @@
 // Date and time functions. DATE is days since the epoch, TIME milliseconds of the day and
 // TIMESTAMP epoch milliseconds (UTC); the legacy functions (DATETOSTRING, STRINGTOTIMESTAMP...)
 // take and return the same numbers as INT / BIGINT. Patterns are Java DateTimeFormatter
-// patterns; when no zone is given, UTC is used.
+// patterns, except PARSE_DATE's, which ksqlDB reads as SimpleDateFormat patterns; when no zone
+// is given, UTC is used.
+//
+// What a parse may leave out differs as it does in ksqlDB: STRINGTOTIMESTAMP and PARSE_TIMESTAMP
+// default missing fields to 1970-01-01T00:00, STRINGTODATE needs a whole date (LocalDate.parse),
+// PARSE_TIME needs an hour and no date, and PARSE_DATE defaults like a cleared Calendar.
 
 import type { FunctionDef } from '../../planner/functions.js';
 import type { TimeUnit } from '../../grammar/ast.js';
@@ -13,6 +18,7 @@ import {
   temporalOfDate,
   temporalOfInstant,
   temporalOfTime,
+  type ParsedFields,
 } from './datetime-format.js';
 import {
   INTERVAL_UNIT,
@@ -24,6 +30,7 @@ import {
   P_TIMESTAMP,
 } from './params.js';
 import { MS_PER_DAY, civilFromDays, daysFromCivil, daysInMonth, floorDiv, floorMod } from '../../planner/values/calendar.js';
+import { simpleDatePattern } from './simple-date-parse.js';
 import { zoneOf } from './timezones.js';
 
 const UTC = zoneOf('UTC');
@@ -36,12 +43,37 @@ function parseTimestamp(text: string, pattern: string, tz?: string): number {
   return resolve(dateTimePattern(pattern).parse(text), tz === undefined ? UTC : zoneOf(tz), text).epochMs;
 }
 
-function parseDate(text: string, pattern: string): number {
-  return resolve(dateTimePattern(pattern).parse(text), UTC, text).epochDay;
+function cannotObtain(text: string, what: string): RangeError {
+  return new RangeError(`Text '${text}' could not be parsed: Unable to obtain ${what} from TemporalAccessor`);
 }
 
+const hasDateField = (f: ParsedFields): boolean =>
+  f.year !== undefined || f.yearOfEra !== undefined || f.month !== undefined || f.day !== undefined || f.dayOfYear !== undefined;
+
+/** STRINGTODATE: LocalDate.parse, which needs a year and a month and day, or a day of the year. */
+function stringToDate(text: string, pattern: string): number {
+  const f = dateTimePattern(pattern).parse(text);
+  const year = f.year !== undefined || f.yearOfEra !== undefined;
+  if (!year || (f.dayOfYear === undefined && (f.month === undefined || f.day === undefined))) {
+    throw cannotObtain(text, 'LocalDate');
+  }
+  return resolve(f, UTC, text).epochDay;
+}
+
+/** PARSE_DATE: SimpleDateFormat parsing in UTC, where any time of day but midnight is an error. */
+function parseDate(text: string, pattern: string): number {
+  const ms = simpleDatePattern(pattern).parse(text, UTC);
+  if (ms % MS_PER_DAY !== 0) throw new RangeError('Date format contains time field.');
+  return ms / MS_PER_DAY;
+}
+
+/** PARSE_TIME: LocalTime.from what was parsed; a date field is an error, and the hour is required. */
 function parseTime(text: string, pattern: string): number {
-  return resolve(dateTimePattern(pattern).parse(text), UTC, text).msOfDay;
+  const f = dateTimePattern(pattern).parse(text);
+  if (hasDateField(f)) throw new RangeError('Time format contains date field.');
+  const hour = f.hour !== undefined || f.milliOfDay !== undefined || (f.hour12 !== undefined && f.pm !== undefined);
+  if (!hour) throw cannotObtain(text, 'LocalTime');
+  return resolve(f, UTC, text).msOfDay;
 }
 
 // ---------------------------------------------------------------- interval arithmetic
@@ -115,7 +147,7 @@ export const datetimeFunctions: readonly FunctionDef[] = [
     strict([P_INT, P_STRING], STRING, (d: number, p: string) => dateTimePattern(p).format(temporalOfDate(d))),
   ]),
   scalar('STRINGTODATE', Category.DATETIME, 'Parses a date with a DateTimeFormatter pattern into days since the epoch.', [
-    strict([P_STRING, P_STRING], INT, parseDate),
+    strict([P_STRING, P_STRING], INT, stringToDate),
   ]),
   scalar(
     'TIMESTAMPTOSTRING',
@@ -150,7 +182,7 @@ export const datetimeFunctions: readonly FunctionDef[] = [
       strict([P_TIMESTAMP, P_STRING, P_STRING], STRING, formatTimestamp),
     ],
   ),
-  scalar('PARSE_DATE', Category.DATETIME, 'Parses a DATE with a DateTimeFormatter pattern.', [
+  scalar('PARSE_DATE', Category.DATETIME, 'Parses a DATE with a SimpleDateFormat pattern; text after the pattern is ignored.', [
     strict([P_STRING, P_STRING], DATE, parseDate),
   ]),
   scalar('PARSE_TIME', Category.DATETIME, 'Parses a TIME with a DateTimeFormatter pattern.', [

@@ -20,7 +20,7 @@ import {
 import { Category, lenient, scalar, strict } from './define.js';
 import { ANY_DECIMAL, P, P_BIGINT, P_DOUBLE, P_INT } from './params.js';
 import { compareValues } from './values.js';
-import { widerDecimal } from './widen.js';
+import { widenDecimals } from '../../planner/expressions/type-rules.js';
 
 type Rounding = 'HALF_UP' | 'HALF_DOWN' | 'FLOOR' | 'CEILING' | 'DOWN';
 
@@ -119,7 +119,7 @@ function extremum(name: string, description: string, wantGreater: boolean): Func
     returns: (call) =>
       (call.argTypes as SqlType[])
         .filter((t): t is DecimalType => t.kind === 'DECIMAL')
-        .reduce((a, b) => widerDecimal(a, b)),
+        .reduce((a, b) => widenDecimals(a, b)),
     // The result takes the widest scale among the arguments.
     make: (call) => {
       const scale = (call.returnType as DecimalType).scale;

@@ -22,7 +22,7 @@ import {
 } from '../../planner/functions.js';
 import { STRING, arrayType, formatType, mapType, typesEqual, type SqlType } from '../../planner/types.js';
 import { formatParam, hasGenerics } from './params.js';
-import { asDecimalType, canWiden, commonType } from './widen.js';
+import { canImplicitlyCast, commonGenericType, toDecimalType } from '../../planner/expressions/type-rules.js';
 
 /** What the three overload kinds have in common. */
 export interface OverloadShape {
@@ -54,7 +54,7 @@ function expandParams(o: OverloadShape, n: number): readonly ParamType[] | null 
 function bind(pattern: ParamType, type: SqlType, bindings: Bindings, allowCasts: boolean): boolean {
   switch (pattern.kind) {
     case 'SQL':
-      return typesEqual(type, pattern.type) || (allowCasts && canWiden(type, pattern.type));
+      return typesEqual(type, pattern.type) || (allowCasts && canImplicitlyCast(type, pattern.type));
     case 'ANY_DECIMAL':
       return type.kind === 'DECIMAL' || (allowCasts && (type.kind === 'INT' || type.kind === 'BIGINT'));
     case 'ANY_STRUCT':
@@ -67,7 +67,7 @@ function bind(pattern: ParamType, type: SqlType, bindings: Bindings, allowCasts:
       }
       if (typesEqual(bound, type)) return true;
       if (!allowCasts) return false;
-      const common = commonType(bound, type);
+      const common = commonGenericType(bound, type);
       if (!common) return false;
       bindings.set(pattern.name, common);
       return true;
@@ -94,7 +94,7 @@ function instantiate(pattern: ParamType, bindings: Bindings, actual: SqlType | n
     case 'GENERIC':
       return bindings.get(pattern.name) ?? null;
     case 'ANY_DECIMAL':
-      return actual ? asDecimalType(actual) : null;
+      return (actual && toDecimalType(actual)) ?? null;
     case 'ANY_STRUCT':
       return actual;
     case 'ARRAY_OF': {
@@ -190,7 +190,7 @@ function tryMatch(
       const ret = p.returns;
       if (ret.kind !== 'GENERIC') return null;
       const current = bindings.get(ret.name);
-      if (!allowCasts || !current || round > 4 || !canWiden(current, body)) return null;
+      if (!allowCasts || !current || round > 4 || !canImplicitlyCast(current, body)) return null;
       bindings.set(ret.name, body);
     }
   }

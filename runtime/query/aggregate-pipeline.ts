@@ -266,6 +266,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
 
   return {
     source,
+    topics: [source.topic],
     schema: parts.schema!,
     process(rec, errors, emit) {
       const decoded = decode(rec, errors);

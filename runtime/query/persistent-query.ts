@@ -4,7 +4,8 @@
 
 import type { Catalog } from '../../planner/catalog.js';
 import type { SinkStep } from '../../planner/steps.js';
-import type { Log, Position, ProducerRecord } from '../log/log.js';
+import type { Log, LogRecord, Position, ProducerRecord } from '../log/log.js';
+import { mergeByTimestamp } from './input-merger.js';
 import type { ProcessingError } from './errors.js';
 import { PROCESSING_LOG_TOPIC, processingLogRecord } from './processing-log.js';
 import type { RowEmitter } from './row-pipeline.js';
@@ -45,8 +46,8 @@ export class PersistentQuery {
   private readonly pipeline: Pipeline;
   private readonly encoder: SinkEncoder;
   private readonly batchSize: number;
-  private positions: Map<number, number> | undefined;
-  private partitions = 0;
+  private positions: Map<string, Position> | undefined;
+  private inputs: { topic: string; partition: number }[] = [];
   private busy: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | undefined;
   private stopped = false;
@@ -66,8 +67,9 @@ export class PersistentQuery {
     this.offsetReset = opts.offsetReset;
   }
 
-  get sourceTopic(): string {
-    return this.pipeline.source.topic;
+  /** The topics this query reads. */
+  get inputTopics(): readonly string[] {
+    return this.pipeline.topics;
   }
 
   /**
@@ -75,26 +77,30 @@ export class PersistentQuery {
    * that start is committed at once so a restart resumes from the same place.
    */
   async init(): Promise<void> {
-    const topic = this.sourceTopic;
-    const info = await this.log.describeTopic(topic);
-    if (!info) throw new Error(`Topic ${topic} does not exist`);
-    this.partitions = info.partitions;
     const committed = await this.log.committed(this.groupId);
-    const positions = new Map<number, number>();
-    for (const p of committed) if (p.topic === topic) positions.set(p.partition, p.offset);
+    const positions = new Map<string, Position>();
+    for (const p of committed) positions.set(`${p.topic}/${p.partition}`, p);
     const fresh: Position[] = [];
-    for (let p = 0; p < info.partitions; p++) {
-      if (!positions.has(p)) {
-        const off = this.offsetReset === 'earliest' ? await this.log.startOffset(topic, p) : await this.log.endOffset(topic, p);
-        positions.set(p, off);
-        fresh.push({ topic, partition: p, offset: off });
+    const inputs: { topic: string; partition: number }[] = [];
+    for (const topic of this.inputTopics) {
+      const info = await this.log.describeTopic(topic);
+      if (!info) throw new Error(`Topic ${topic} does not exist`);
+      for (let p = 0; p < info.partitions; p++) {
+        inputs.push({ topic, partition: p });
+        const k = `${topic}/${p}`;
+        if (!positions.has(k)) {
+          const off = this.offsetReset === 'earliest' ? await this.log.startOffset(topic, p) : await this.log.endOffset(topic, p);
+          positions.set(k, { topic, partition: p, offset: off });
+          fresh.push({ topic, partition: p, offset: off });
+        }
       }
     }
     if (fresh.length > 0) await this.log.commit({ groupId: this.groupId, outputs: [], positions: fresh });
+    this.inputs = inputs;
     this.positions = positions;
   }
 
-  /** Processes at most one batch per partition. Returns how many input records it consumed. */
+  /** Processes at most one batch per input partition. Returns how many input records it consumed. */
   runOnce(): Promise<number> {
     const next = this.busy.then(() => this.batch());
     this.busy = next.catch(() => undefined);
@@ -105,11 +111,8 @@ export class PersistentQuery {
     if (this.stopped || this.state === 'TERMINATED') return 0;
     if (!this.positions) await this.init();
     const positions = this.positions!;
-    const topic = this.sourceTopic;
     const outputs: ProducerRecord[] = [];
     const errors: ProducerRecord[] = [];
-    const newPositions: Position[] = [];
-    let consumed = 0;
     const onError = (e: ProcessingError) => {
       this.errorCount++;
       errors.push(processingLogRecord(this.id, e));
@@ -125,15 +128,18 @@ export class PersistentQuery {
         });
       }
     };
-    for (let p = 0; p < this.partitions; p++) {
-      const from = positions.get(p)!;
-      const recs = await this.log.fetch(topic, p, from, this.batchSize);
+    const batches: LogRecord[][] = [];
+    const newPositions: Position[] = [];
+    for (const { topic, partition } of this.inputs) {
+      const from = positions.get(`${topic}/${partition}`)!.offset;
+      const recs = await this.log.fetch(topic, partition, from, this.batchSize);
       if (recs.length === 0) continue;
-      for (const rec of recs) this.pipeline.process(rec, onError, emit);
-      consumed += recs.length;
-      newPositions.push({ topic, partition: p, offset: recs[recs.length - 1]!.offset + 1 });
+      batches.push(recs as LogRecord[]);
+      newPositions.push({ topic, partition, offset: recs[recs.length - 1]!.offset + 1 });
     }
-    if (consumed === 0) return 0;
+    if (batches.length === 0) return 0;
+    const ordered = batches.length === 1 ? batches[0]! : mergeByTimestamp(batches);
+    for (const rec of ordered) this.pipeline.process(rec, onError, emit);
     const out = [];
     if (outputs.length > 0) out.push({ topic: this.sink.topic, records: outputs });
     if (errors.length > 0) out.push({ topic: PROCESSING_LOG_TOPIC, records: errors });
@@ -149,9 +155,9 @@ export class PersistentQuery {
       this.pipeline.discardState?.();
       throw e;
     }
-    for (const np of newPositions) positions.set(np.partition, np.offset);
-    this.processedCount += consumed;
-    return consumed;
+    for (const np of newPositions) positions.set(`${np.topic}/${np.partition}`, np);
+    this.processedCount += ordered.length;
+    return ordered.length;
   }
 
   /** Runs until stopped: a batch whenever data arrives. */
@@ -167,7 +173,7 @@ export class PersistentQuery {
           backoff = 100;
           if (n === 0 && !this.stopped) {
             await Promise.race([
-              this.log.waitForData([this.sourceTopic], 250),
+              this.log.waitForData(this.inputTopics, 250),
               new Promise<void>((r) => (this.wake = r)),
             ]);
           }
@@ -200,11 +206,11 @@ export class PersistentQuery {
     this.pipeline.destroyState?.();
   }
 
-  /** True when every partition has been read to its end. */
+  /** True when every input partition has been read to its end. */
   async caughtUp(): Promise<boolean> {
     if (!this.positions) return false;
-    for (let p = 0; p < this.partitions; p++) {
-      if ((await this.log.endOffset(this.sourceTopic, p)) > this.positions.get(p)!) return false;
+    for (const p of this.positions.values()) {
+      if ((await this.log.endOffset(p.topic, p.partition)) > p.offset) return false;
     }
     return true;
   }

@@ -10,7 +10,10 @@ import type { ErrorSink } from './errors.js';
 import { buildRowPipeline, type RowEmitter } from './row-pipeline.js';
 
 export interface Pipeline {
+  /** The (first) source step: its topic, formats and schema. */
   readonly source: StreamSource | TableSource;
+  /** Every topic the pipeline reads (a join reads several); records say which by `topic`. */
+  readonly topics: readonly string[];
   readonly schema: StepSchema;
   process(rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void;
   /** Writes state changes; called inside the Log commit's transaction. */

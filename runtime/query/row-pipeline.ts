@@ -14,6 +14,7 @@ import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
 import { compileArgs, makeTableFunction } from './function-calls.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
+import type { Pipeline } from './pipeline.js';
 
 /** What an output row carries besides its columns. */
 export interface EmitMeta {
@@ -29,11 +30,6 @@ export interface EmitMeta {
 
 export type RowEmitter = (key: unknown[], value: unknown[] | null, meta: EmitMeta) => void;
 
-export interface RowPipeline {
-  readonly source: StreamSource | TableSource;
-  readonly schema: StepSchema;
-  process(rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void;
-}
 
 interface Parts {
   source?: StreamSource | TableSource;
@@ -84,7 +80,7 @@ function collect(step: Step, parts: Parts): void {
   }
 }
 
-export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
+export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
   const parts: Parts = { predicates: [], tableFunctions: [] };
   collect(root, parts);
   const source = parts.source!;
@@ -135,6 +131,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): RowPipeline {
 
   return {
     source,
+    topics: [source.topic],
     schema: parts.schema!,
     process(rec, errors, emit) {
       const decoded = decode(rec, errors);

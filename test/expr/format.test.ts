@@ -15,7 +15,7 @@ import {
 } from '../../planner/types.js';
 import { Decimal } from '../../planner/values/decimal.js';
 import { formatValue } from '../../runtime/expr/format.js';
-import { javaBigDecimalToString, javaDoubleToString } from '../../runtime/expr/java-format.js';
+import { javaBigDecimalToString, javaDoubleToString } from '../../planner/values/java-text.js';
 
 describe('javaDoubleToString', () => {
   it.each([

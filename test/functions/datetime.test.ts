@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BIGINT, DATE, INT, STRING, TIME, TIMESTAMP } from '../../planner/types.js';
 import { dateTimePattern, resolve as resolveFields, temporalOfInstant } from '../../runtime/functions/datetime-format.js';
-import {
-  civilFromDays,
-  daysFromCivil,
-  formatIsoDate,
-  formatIsoTime,
-  formatIsoTimestamp,
-  parseIsoDate,
-  parseIsoTime,
-  parseIsoTimestamp,
-} from '../../runtime/functions/time-text.js';
+import { civilFromDays, daysFromCivil } from '../../planner/values/calendar.js';
+import { formatDate, formatTime, formatTimestamp, parseDate, parseTime, parseTimestamp } from '../../planner/values/temporal.js';
 import { localToInstant, zoneOf } from '../../runtime/functions/timezones.js';
 import { col, lit, run, unit, type Arg } from './harness.js';
 
@@ -40,22 +32,22 @@ describe('calendar arithmetic', () => {
   });
 
   it('prints and reads ksqlDB text forms of DATE, TIME and TIMESTAMP', () => {
-    expect(formatIsoDate(1000)).toBe('1972-09-27');
-    expect(formatIsoTime(5000)).toBe('00:00:05');
-    expect(formatIsoTime(60_000)).toBe('00:01');
-    expect(formatIsoTimestamp(60220000000)).toBe('1971-11-28T23:46:40.000');
-    expect(formatIsoTimestamp(-1)).toBe('1969-12-31T23:59:59.999');
-    expect(parseIsoDate('1970-01-10')).toBe(9);
-    expect(parseIsoDate('1970-01')).toBe(0);
-    expect(parseIsoDate('2021-02-30')).toBeNull();
-    expect(parseIsoDate('foo')).toBeNull();
-    expect(parseIsoTime('00:00:00.010')).toBe(10);
-    expect(parseIsoTime('00:01')).toBe(60_000);
-    expect(parseIsoTime('25:00')).toBeNull();
-    expect(parseIsoTimestamp('1970-01-01T00:00:01')).toBe(1000);
-    expect(parseIsoTimestamp('2019-03-17T03:00-0700')).toBe(1552816800000);
-    expect(parseIsoTimestamp('2019-03-17T10:00:00Z')).toBe(1552816800000);
-    expect(parseIsoTimestamp('2019-03-17 03:00')).toBeNull();
+    expect(formatDate(1000)).toBe('1972-09-27');
+    expect(formatTime(5000)).toBe('00:00:05');
+    expect(formatTime(60_000)).toBe('00:01');
+    expect(formatTimestamp(60220000000)).toBe('1971-11-28T23:46:40.000');
+    expect(formatTimestamp(-1)).toBe('1969-12-31T23:59:59.999');
+    expect(parseDate('1970-01-10')).toBe(9);
+    expect(parseDate('1970-01')).toBe(0);
+    expect(() => parseDate('2021-02-30')).toThrow(/Failed to parse date/);
+    expect(() => parseDate('foo')).toThrow(/Failed to parse date/);
+    expect(parseTime('00:00:00.010')).toBe(10);
+    expect(parseTime('00:01')).toBe(60_000);
+    expect(() => parseTime('25:00')).toThrow(/Failed to parse time/);
+    expect(parseTimestamp('1970-01-01T00:00:01')).toBe(1000);
+    expect(parseTimestamp('2019-03-17T03:00-0700')).toBe(1552816800000);
+    expect(parseTimestamp('2019-03-17T10:00:00Z')).toBe(1552816800000);
+    expect(() => parseTimestamp('2019-03-17 03:00')).toThrow(/Failed to parse timestamp/);
   });
 });
 

@@ -5,7 +5,7 @@ import type { TimeUnit } from '../../grammar/ast.js';
 import type { ArgShape, ResolvedCall, ScalarOverload } from '../../planner/functions.js';
 import type { SqlType } from '../../planner/types.js';
 import { defaultRegistry } from '../../runtime/functions/registry.js';
-import { widenValue } from '../../runtime/functions/widen.js';
+import { castValue } from '../../runtime/expr/cast.js';
 
 export type Arg =
   | { readonly kind: 'value'; readonly type: SqlType | null; readonly value: unknown; readonly literal: boolean }
@@ -55,7 +55,7 @@ export function call(name: string, ...args: Arg[]): { value: unknown; type: SqlT
     switch (a.kind) {
       case 'value': {
         const to = r.castArgsTo[i];
-        return to && a.type ? widenValue(a.value, a.type, to) : a.value;
+        return to && a.type ? castValue(a.value, a.type, to) : a.value;
       }
       case 'lambda':
         return a.fn;

@@ -13,9 +13,11 @@ import {
   structType,
 } from '../../planner/types.js';
 import { Decimal } from '../../planner/values/decimal.js';
-import { javaDoubleToString, javaToString } from '../../runtime/functions/java-text.js';
+import { canImplicitlyCast, commonGenericType } from '../../planner/expressions/type-rules.js';
+import { javaDoubleToString } from '../../planner/values/java-text.js';
+import { castValue } from '../../runtime/expr/cast.js';
+import { javaToString } from '../../runtime/expr/format.js';
 import { defaultRegistry } from '../../runtime/functions/registry.js';
-import { canWiden, commonType, widenValue } from '../../runtime/functions/widen.js';
 import { NULL, call, col, lit, run, shapes } from './harness.js';
 
 const s = (v: string | null) => col(STRING, v);
@@ -151,27 +153,31 @@ describe('table functions', () => {
 
 describe('widening and Java text', () => {
   it('knows which types widen to which', () => {
-    expect(canWiden(INT, BIGINT)).toBe(true);
-    expect(canWiden(BIGINT, INT)).toBe(false);
-    expect(canWiden(BIGINT, decimalType(19, 0))).toBe(true);
-    expect(canWiden(BIGINT, decimalType(10, 0))).toBe(false);
-    expect(canWiden(decimalType(4, 2), decimalType(6, 3))).toBe(true);
-    expect(canWiden(decimalType(4, 2), decimalType(6, 1))).toBe(false);
-    expect(canWiden(INT, STRING)).toBe(false);
-    expect(commonType(INT, decimalType(2, 1))).toEqual(decimalType(11, 1));
-    expect(commonType(arrayType(INT), arrayType(DOUBLE))).toEqual(arrayType(DOUBLE));
-    expect(commonType(STRING, INT)).toBeNull();
+    expect(canImplicitlyCast(INT, BIGINT)).toBe(true);
+    expect(canImplicitlyCast(BIGINT, INT)).toBe(false);
+    expect(canImplicitlyCast(BIGINT, decimalType(19, 0))).toBe(true);
+    expect(canImplicitlyCast(BIGINT, decimalType(10, 0))).toBe(false);
+    expect(canImplicitlyCast(decimalType(4, 2), decimalType(6, 3))).toBe(true);
+    expect(canImplicitlyCast(decimalType(4, 2), decimalType(6, 1))).toBe(false);
+    expect(canImplicitlyCast(INT, STRING)).toBe(false);
+    expect(commonGenericType(INT, decimalType(2, 1))).toEqual(decimalType(11, 1));
+    expect(commonGenericType(arrayType(INT), arrayType(DOUBLE))).toEqual(arrayType(DOUBLE));
+    expect(commonGenericType(STRING, INT)).toBeUndefined();
+    // A generic takes no union of STRUCT fields: the fields must match.
+    const a = structType([{ name: 'A', type: INT }]);
+    expect(commonGenericType(a, structType([{ name: 'A', type: BIGINT }]))).toEqual(structType([{ name: 'A', type: BIGINT }]));
+    expect(commonGenericType(a, structType([{ name: 'B', type: INT }]))).toBeUndefined();
   });
 
-  it('converts values exactly', () => {
-    expect(widenValue(3, INT, BIGINT)).toBe(3n);
-    expect(widenValue(9007199254740993n, BIGINT, decimalType(19, 0))).toEqual(Decimal.parse('9007199254740993'));
-    expect(widenValue(Decimal.parse('1.5'), decimalType(2, 1), decimalType(4, 3))).toEqual(Decimal.parse('1.500'));
-    expect(widenValue(Decimal.parse('1.5'), decimalType(2, 1), DOUBLE)).toBe(1.5);
-    expect(widenValue('2022-06-14', STRING, DATE)).toBe(19157);
-    expect(widenValue(new Map([['a', 1]]), mapType(STRING, INT), mapType(STRING, BIGINT))).toEqual(new Map([['a', 1n]]));
-    expect(widenValue(null, INT, BIGINT)).toBeNull();
-    expect(() => widenValue('nope', STRING, DATE)).toThrow(/Failed to parse date/);
+  it('converts widened arguments exactly', () => {
+    expect(castValue(3, INT, BIGINT)).toBe(3n);
+    expect(castValue(9007199254740993n, BIGINT, decimalType(19, 0))).toEqual(Decimal.parse('9007199254740993'));
+    expect(castValue(Decimal.parse('1.5'), decimalType(2, 1), decimalType(4, 3))).toEqual(Decimal.parse('1.500'));
+    expect(castValue(Decimal.parse('1.5'), decimalType(2, 1), DOUBLE)).toBe(1.5);
+    expect(castValue('2022-06-14', STRING, DATE)).toBe(19157);
+    expect(castValue(new Map([['a', 1]]), mapType(STRING, INT), mapType(STRING, BIGINT))).toEqual(new Map([['a', 1n]]));
+    expect(castValue(null, INT, BIGINT)).toBeNull();
+    expect(() => castValue('nope', STRING, DATE)).toThrow(/Failed to parse date/);
   });
 
   it('prints doubles and collections as Java does', () => {
@@ -188,7 +194,8 @@ describe('widening and Java text', () => {
       'NaN',
       '-Infinity',
     ]);
-    expect(javaToString([1, null, 'a'])).toBe('[1, null, a]');
-    expect(javaToString(new Map([['k', 2n]]))).toBe('{k=2}');
+    expect(javaToString([1, null, 3], arrayType(INT))).toBe('[1, null, 3]');
+    expect(javaToString([1, 2.5], arrayType(DOUBLE))).toBe('[1.0, 2.5]');
+    expect(javaToString(new Map([['k', 2n]]), mapType(STRING, BIGINT))).toBe('{k=2}');
   });
 });

@@ -1,0 +1,26 @@
+-- Query 5: hot items. Which auction got the most bids in each 10-second hopping window
+-- (advancing every 2 seconds; Flink's q5).
+-- ksqlDB adaptation: Flink joins the per-auction counts with their per-window maximum, a
+-- self-join ksqlDB does not have; nor can a windowed table be grouped again. So:
+--   1. the bids per auction per hopping window, a windowed table whose value carries the
+--      window start and the auction (AS_VALUE) so that the next step can read them;
+--   2. its changelog re-read as a keyless stream;
+--   3. per window start, the largest count, with the auction folded into the same BIGINT
+--      (count * 10^10 + auction) so that one MAX picks the hottest auction, breaking ties by
+--      the larger id where Flink would list every tied auction. Counts only grow, so the
+--      maximum over the changelog is the maximum over the final counts.
+-- The grace period (10 s) exceeds the generator's out-of-order delay (2 s): no bid is late.
+CREATE TABLE q5_counts AS
+  SELECT auction, AS_VALUE(auction) AS auc, WINDOWSTART AS starttime, COUNT(*) AS num
+  FROM bid WINDOW HOPPING (SIZE 10 SECONDS, ADVANCE BY 2 SECONDS, GRACE PERIOD 10 SECONDS)
+  GROUP BY auction;
+
+CREATE STREAM q5_counts_s (auc BIGINT, starttime BIGINT, num BIGINT)
+  WITH (kafka_topic='Q5_COUNTS', key_format='NONE', value_format='JSON');
+
+CREATE TABLE q5 AS
+  SELECT starttime,
+         MAX(num * 10000000000 + auc) % 10000000000 AS auction,
+         MAX(num * 10000000000 + auc) / 10000000000 AS num
+  FROM q5_counts_s
+  GROUP BY starttime;
