@@ -182,7 +182,8 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
       }
       case 'SelectExpr': {
         const type = resolveOrThrow('SELECT')(synthetic.get(item) ?? item.expr);
-        if (item.alias === undefined && item.expr.kind === 'ColumnRef') {
+        // A sink can't have columns named like pseudo columns; a transient query may show them.
+        if (sinkName !== undefined && item.alias === undefined && item.expr.kind === 'ColumnRef') {
           const col = inSchema.columns.find((c) => c.name === (item.expr as { name: string }).name);
           if (col && (col.role === 'PSEUDO' || col.role === 'WINDOW')) {
             throw new SemanticError(`Reserved column name in select: \`${col.name}\`. Please remove or alias the column.`, item.span);

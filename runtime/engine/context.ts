@@ -3,6 +3,7 @@
 import type { PlannerConfig } from '../../planner/config.js';
 import type { Log } from '../log/log.js';
 import type { PersistentQuery } from '../query/persistent-query.js';
+import type { MaterializedTable } from '../materialize/materialized-table.js';
 import type { CommandLog } from './command-log.js';
 import type { MetaStore } from './metastore.js';
 
@@ -11,6 +12,10 @@ export interface EngineContext {
   readonly metastore: MetaStore;
   readonly commandLog: CommandLog;
   readonly queries: Map<string, PersistentQuery>;
+  /** Materialised tables by source name (source tables and CTAS results). */
+  readonly materialized: Map<string, MaterializedTable>;
+  /** The internal queries keeping source tables' materialisations up to date. */
+  readonly materializers: Map<string, PersistentQuery>;
   /** Server config overlaid with SET session properties. */
   readonly properties: Map<string, string>;
   readonly variables: Map<string, string>;

@@ -28,6 +28,8 @@ import { insertValues } from './statements/insert-values.js';
 import { describe, describeFunction, explain, show } from './statements/metadata.js';
 import { createAsSelect, insertInto, terminate } from './statements/persistent.js';
 import { print } from './statements/print.js';
+import { runPullQuery } from '../materialize/pull-query.js';
+import { isAggregation } from '../query/aggregate-pipeline.js';
 
 export type { QueryHandle } from '../query/push-query.js';
 
@@ -54,6 +56,8 @@ export class Engine {
       metastore,
       commandLog,
       queries: new Map<string, PersistentQuery>(),
+      materialized: new Map(),
+      materializers: new Map(),
       properties,
       variables: new Map(),
       restoring: false,
@@ -189,8 +193,19 @@ export class Engine {
       throw new SemanticError('Push queries (EMIT CHANGES) stream their rows: run them with Engine.query()', stmt.span);
     }
     const analyzed = analyzeQuery(stmt.query, ctx.metastore, undefined);
-    if (analyzed.sourceType === 'TABLE') {
-      throw new SemanticError('Pull queries on tables are not supported yet', stmt.span);
+    if (analyzed.source.type === 'TABLE') {
+      const table = ctx.materialized.get(analyzed.source.name);
+      if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);
+      if (isAggregation(analyzed.root)) {
+        throw new SemanticError('Pull queries do not support GROUP BY yet', stmt.span);
+      }
+      const { rows } = runPullQuery(analyzed, stmt.query.where, table, ctx.metastore);
+      return {
+        type: 'rows',
+        statementText: text,
+        columns: analyzed.schema.columns.map((c) => ({ name: c.name, type: c.type })),
+        rows,
+      };
     }
     const handle = runTransientQuery({
       root: analyzed.root,
@@ -245,13 +260,14 @@ export class Engine {
     let idle = 0;
     while (idle < 3) {
       let progressed = 0;
-      for (const q of [...ctx.queries.values()]) progressed += await q.runOnce();
+      const all_ = [...ctx.queries.values(), ...ctx.materializers.values()];
+      for (const q of all_) progressed += await q.runOnce();
       if (progressed > 0) {
         idle = 0;
         continue;
       }
       let all = true;
-      for (const q of ctx.queries.values()) if (!(await q.caughtUp())) all = false;
+      for (const q of all_) if (!(await q.caughtUp())) all = false;
       if (all) return;
       idle++;
     }
@@ -291,6 +307,7 @@ export class Engine {
       return;
     }
     for (const q of ctx.queries.values()) await q.stop();
+    for (const q of ctx.materializers.values()) await q.stop();
     await ctx.log.close();
   }
 }

@@ -6,6 +6,7 @@ import type { Catalog } from '../../planner/catalog.js';
 import type { SinkStep } from '../../planner/steps.js';
 import type { Log, LogRecord, Position, ProducerRecord } from '../log/log.js';
 import { mergeByTimestamp } from './input-merger.js';
+import type { MaterializedTable } from '../materialize/materialized-table.js';
 import type { ProcessingError } from './errors.js';
 import { PROCESSING_LOG_TOPIC, processingLogRecord } from './processing-log.js';
 import type { RowEmitter } from './row-pipeline.js';
@@ -24,6 +25,13 @@ export interface PersistentQueryOptions {
   /** Where to start on partitions with no committed position. */
   readonly offsetReset: 'earliest' | 'latest';
   readonly batchSize?: number;
+  /** The table this query's rows are materialised into (CTAS results, source tables). */
+  readonly materialize?: MaterializedTable;
+  /**
+   * False for a table's own materialiser: it reads the table's topic and only maintains the
+   * materialised view, writing no records.
+   */
+  readonly writeOutputs?: boolean;
 }
 
 export function groupIdFor(queryId: string): string {
@@ -45,6 +53,9 @@ export class PersistentQuery {
   private readonly log: Log;
   private readonly pipeline: Pipeline;
   private readonly encoder: SinkEncoder;
+  private readonly materialize: MaterializedTable | undefined;
+  private readonly writeOutputs: boolean;
+  private readonly valueWidth: number;
   private readonly batchSize: number;
   private positions: Map<string, Position> | undefined;
   private inputs: { topic: string; partition: number }[] = [];
@@ -64,6 +75,9 @@ export class PersistentQuery {
     this.pipeline = buildPipeline(opts.sink, opts.catalog, opts.log, this.groupId);
     this.encoder = buildSinkEncoder(opts.sink);
     this.batchSize = opts.batchSize ?? 2000;
+    this.materialize = opts.materialize;
+    this.writeOutputs = opts.writeOutputs ?? true;
+    this.valueWidth = opts.sink.schema.columns.filter((c) => c.role !== 'KEY').length;
     this.offsetReset = opts.offsetReset;
   }
 
@@ -117,7 +131,16 @@ export class PersistentQuery {
       this.errorCount++;
       errors.push(processingLogRecord(this.id, e));
     };
+    const mv = this.materialize;
     const emit: RowEmitter = (key, value, meta) => {
+      if (mv) {
+        // Source-row layout: columns, then ROWTIME, ROWPARTITION, ROWOFFSET, window bounds.
+        const row: unknown[] = [...key, ...(value ?? new Array(this.valueWidth).fill(null)), BigInt(meta.timestamp), null, null];
+        if (meta.window) row.push(meta.window[0], meta.window[1]);
+        if (value === null) mv.delete(row);
+        else mv.upsert(row);
+      }
+      if (!this.writeOutputs) return;
       try {
         outputs.push(this.encoder.encode(key, value, meta));
       } catch (e) {
@@ -148,11 +171,19 @@ export class PersistentQuery {
         groupId: this.groupId,
         outputs: out,
         positions: newPositions,
-        ...(this.pipeline.flushState ? { state: () => this.pipeline.flushState!() } : {}),
+        ...(this.pipeline.flushState || mv
+          ? {
+              state: () => {
+                this.pipeline.flushState?.();
+                mv?.flush();
+              },
+            }
+          : {}),
       });
     } catch (e) {
       // The batch will be read again from the committed positions: forget its state changes.
       this.pipeline.discardState?.();
+      mv?.discard();
       throw e;
     }
     for (const np of newPositions) positions.set(`${np.topic}/${np.partition}`, np);

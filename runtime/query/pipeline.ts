@@ -16,6 +16,11 @@ export interface Pipeline {
   readonly topics: readonly string[];
   readonly schema: StepSchema;
   process(rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void;
+  /**
+   * Runs an already decoded source row (pull queries over a materialised table). `rec` only
+   * identifies the row in error reports.
+   */
+  processRow?(row: unknown[], rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void;
   /** Writes state changes; called inside the Log commit's transaction. */
   flushState?(): void;
   /** Forgets unflushed state after a failed commit. */

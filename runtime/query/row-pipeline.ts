@@ -106,6 +106,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
     (item.key ? keyFns : valueFns).push(compiled);
   }
   const isTable = source.kind === 'TableSource';
+  const rowtimeIdx = inSchema.columns.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME');
   const rekeyed = parts.rekeyed;
   const meta = (d: DecodedRow, record: LogRecord): EmitMeta => ({
     timestamp: d.timestamp,
@@ -135,7 +136,15 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
     schema: parts.schema!,
     process(rec, errors, emit) {
       const decoded = decode(rec, errors);
-      if (decoded === null) return;
+      if (decoded !== null) run(decoded, rec, errors, emit);
+    },
+    processRow(row, rec, errors, emit) {
+      run({ row, timestamp: Number(row[rowtimeIdx] ?? 0), tombstone: false, window: null, nullKey: false }, rec, errors, emit);
+    },
+  };
+
+  function run(decoded: DecodedRow, rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void {
+    {
       const row = decoded.row;
       if (decoded.tombstone) {
         // A null value passes through as a null value (a table's delete, a stream's
@@ -178,6 +187,6 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
         const ext = row.concat(results.map((r) => (i < r.length ? (r[i] ?? null) : null)));
         emit(evaluate(keyFns, ext, rec, errors), evaluate(valueFns, ext, rec, errors), m);
       }
-    },
-  };
+    }
+  }
 }

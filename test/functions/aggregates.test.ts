@@ -193,8 +193,8 @@ describe('EARLIEST_BY_OFFSET and LATEST_BY_OFFSET', () => {
 });
 
 describe('statistics', () => {
-  it('STDDEV_SAMP matches ksqlDB, including retraction and merging', () => {
-    const s = agg('STDDEV_SAMP', [INT]);
+  it('STDDEV_SAMPLE matches ksqlDB, including retraction and merging', () => {
+    const s = agg('STDDEV_SAMPLE', [INT]);
     expect(s.type).toBe('DOUBLE');
     const out = feed(s.impl, rows(0, 10, 7, null, 6)) as number[];
     expect(out[0]).toBe(0);
@@ -206,9 +206,21 @@ describe('statistics', () => {
     expect(i.result(acc)).toBeCloseTo(5.131601439446884, 12);
     const merged = i.merge!(i.add(i.add(i.init(), 0), 10), i.add(i.add(i.init(), 7), 6));
     expect(i.result(merged)).toBeCloseTo(4.193248541803041, 12);
-    expect(agg('STDDEV_SAMPLE', [BIGINT]).type).toBe('DOUBLE');
     const pop = agg('STDDEV_POP', [DOUBLE]).impl;
     expect(pop.result([2, 4, 4, 4, 5, 5, 7, 9].reduce((a, x) => pop.add(a, x), pop.init()))).toBe(2);
+  });
+
+  it("STDDEV_SAMP is ksqlDB's: the sample variance, in the argument's Java arithmetic", () => {
+    const s = agg('STDDEV_SAMP', [INT]).impl;
+    expect(feed(s, rows(0, 10, 50))).toEqual([0, 50, 700]);
+    // Merging sessions averages each side with integer division, as ksqlDB does for INT.
+    const merged = s.merge!(s.add(s.add(s.init(), 0), 10), s.add(s.add(s.init(), 7), 6));
+    expect(s.result(merged)).toBeCloseTo(51.5 / 3, 12);
+    // BIGINT sums wrap like Java's long and survive the JSON state.
+    const l = agg('STDDEV_SAMP', [BIGINT]).impl;
+    expect(feed(l, rows(2147483648n, 100n))[1]).toBeCloseTo(2305842794465334300, -5);
+    // A DECIMAL widens to DOUBLE.
+    expect(agg('STDDEV_SAMP', [decimalType(4, 1)]).impl.result(agg('STDDEV_SAMP', [DOUBLE]).impl.init())).toBe(0);
   });
 
   it('CORRELATION ignores rows with a NULL side', () => {

@@ -169,9 +169,55 @@ describe('date and time functions', () => {
   });
 
   it('fails on text that does not match the pattern', () => {
-    expect(() => run('PARSE_DATE', s('2021/01/01'), p('yyyy-MM-dd'))).toThrow(/could not be parsed/);
+    expect(() => run('PARSE_DATE', s('2021/01/01'), p('yyyy-MM-dd'))).toThrow(/Unparseable date/);
+    expect(() => run('PARSE_DATE', s('2004'), p('yyyy-MM-dd'))).toThrow(/Unparseable date/);
+    expect(() => run('STRINGTODATE', s('2021-01-01x'), p('yyyy-MM-dd'))).toThrow(/unparsed text/);
     expect(() => run('FORMAT_DATE', col(DATE, 0), p('HH:mm'))).toThrow(/Unsupported field/);
     expect(() => run('FORMAT_TIMESTAMP', ts(0), p('yyyy'), s('Nowhere/City'))).toThrow(/Unknown time-zone/);
+  });
+});
+
+describe('PARSE_DATE reads SimpleDateFormat patterns as FastDateParser does', () => {
+  const day = (y: number, m: number, d: number) => daysFromCivil(y, m, d);
+  table([
+    // Text after the pattern is ignored.
+    ['PARSE_DATE', [s('2003-12-24-01-01'), p('yyyy-MM-dd')], day(2003, 12, 24)],
+    ['PARSE_DATE', [s('2004-01-01 and more'), p('yyyy-MM-dd')], day(2004, 1, 1)],
+    // Adjacent number fields keep to their widths; a lone one takes every digit.
+    ['PARSE_DATE', [s('20200526'), p('yyyyMMdd')], day(2020, 5, 26)],
+    ['PARSE_DATE', [s('5/6/2020'), p('d/M/yyyy')], day(2020, 6, 5)],
+    // The calendar is lenient: months and days roll over.
+    ['PARSE_DATE', [s('2020-13-01'), p('yyyy-MM-dd')], day(2021, 1, 1)],
+    ['PARSE_DATE', [s('2021-02-31'), p('yyyy-MM-dd')], day(2021, 3, 3)],
+    // Missing fields start from 1970-01-01; names match in any case.
+    ['PARSE_DATE', [s('JAN-2022'), p('MMM-yyyy')], day(2022, 1, 1)],
+    ['PARSE_DATE', [s('march 3'), p('MMMM d')], day(1970, 3, 3)],
+    ['PARSE_DATE', [s('Tue, 05 Jan 2021'), p('EEE, dd MMM yyyy')], day(2021, 1, 5)],
+    ['PARSE_DATE', [s('2021-060'), p('yyyy-DDD')], day(2021, 3, 1)],
+    ['PARSE_DATE', [s('2018-05-11Lit'), p("yyyy-MM-dd'Lit'")], day(2018, 5, 11)],
+    // Midnight in the text's own zone must be midnight UTC too.
+    ['PARSE_DATE', [s('2021-01-01 00:00 +0000'), p('yyyy-MM-dd HH:mm Z')], day(2021, 1, 1)],
+  ]);
+
+  it('refuses a time of day, unknown letters and unmatched text', () => {
+    expect(() => run('PARSE_DATE', s('2021-01-01 10:00'), p('yyyy-MM-dd HH:mm'))).toThrow(/contains time field/);
+    expect(() => run('PARSE_DATE', s('2021-01-01'), p('yyyy-MM-dd VV'))).toThrow(/not supported/);
+    expect(() => run('PARSE_DATE', s('2021-Foo-01'), p('yyyy-MMM-dd'))).toThrow(/Unparseable date/);
+  });
+});
+
+describe('PARSE_TIME and STRINGTODATE need whole values', () => {
+  it('refuses date fields in PARSE_TIME and requires an hour', () => {
+    expect(() => run('PARSE_TIME', s('2021 10:00'), p('yyyy HH:mm'))).toThrow(/contains date field/);
+    expect(() => run('PARSE_TIME', s('10:00'), p('mm:ss'))).toThrow(/LocalTime/);
+    expect(() => run('PARSE_TIME', s('10:00'), p('hh:mm'))).toThrow(/LocalTime/);
+    expect(run('PARSE_TIME', s('10:00 PM'), p('hh:mm a'))).toBe(22 * 3_600_000);
+    expect(run('PARSE_TIME', s('10'), p('HH'))).toBe(10 * 3_600_000);
+  });
+
+  it('requires a whole date in STRINGTODATE', () => {
+    expect(() => run('STRINGTODATE', s('JAN-2022'), p('MMM-yyyy'))).toThrow(/LocalDate/);
+    expect(run('STRINGTODATE', s('2022-032'), p('yyyy-DDD'))).toBe(daysFromCivil(2022, 2, 1));
   });
 });
 

@@ -8,6 +8,7 @@ import { formatType } from '../../../planner/types.js';
 import type { StatementResult } from '../api.js';
 import type { EngineContext } from '../context.js';
 import { validateFormats } from './validate-formats.js';
+import { dropMaterialization, startMaterializer } from '../materialize.js';
 
 type Status = Extract<StatementResult, { type: 'currentStatus' }>;
 
@@ -47,7 +48,9 @@ export async function createSource(ctx: EngineContext, stmt: CreateSource, text:
       throw new SemanticError(`Cannot replace ${existing.name}: it is the sink of ${writers.map((q) => q.id).join(', ')}`, stmt.span);
     }
   }
+  if (existing) await dropMaterialization(ctx, existing.name);
   ctx.metastore.putSource(plan.source);
+  if (plan.source.type === 'TABLE') await startMaterializer(ctx, plan.source);
   if (!ctx.restoring) await ctx.commandLog.append({ sql: text, properties: Object.fromEntries(ctx.properties) });
   return status(text, `${kind} created`);
 }
@@ -71,6 +74,7 @@ export async function dropSource(ctx: EngineContext, stmt: DropSource, text: str
     );
   }
   ctx.metastore.dropSource(src.name);
+  await dropMaterialization(ctx, src.name);
   if (stmt.deleteTopic) {
     const stillUsed = ctx.metastore.sources().some((s) => s.topic === src.topic);
     if (!stillUsed && (await ctx.log.describeTopic(src.topic))) await ctx.log.deleteTopic(src.topic);

@@ -9,6 +9,7 @@ import type { StatementResult } from '../api.js';
 import { offsetReset, type EngineContext } from '../context.js';
 import { status } from './ddl.js';
 import { validateFormats } from './validate-formats.js';
+import { dropMaterialization, materializedTable } from '../materialize.js';
 import type { Span } from '../../../grammar/ast.js';
 import { schemaColumns } from '../../../planner/analyze/persistent.js';
 
@@ -49,8 +50,10 @@ async function startQuery(
     if (m) ctx.nextQueryNumber = Math.max(ctx.nextQueryNumber, Number(m[1]) + 1);
   }
   if (ctx.queries.has(id)) throw new SemanticError(`Query ID '${id}' already exists.`, span);
+  const materialize = plan.newSource?.type === 'TABLE' ? materializedTable(ctx, plan.newSource) : undefined;
   const query = new PersistentQuery({
     id,
+    ...(materialize ? { materialize } : {}),
     sql: text,
     sink: plan.sink,
     sources: plan.sources,
@@ -78,6 +81,7 @@ export async function createAsSelect(
   if (existing && stmt.ifNotExists) return status(text, `A ${existing.type.toLowerCase()} with the same name already exists`);
   const plan = analyzeCreateAsSelect(stmt, text, ctx.metastore, ctx.plannerConfig());
   if (existing && stmt.orReplace) {
+    await dropMaterialization(ctx, existing.name);
     // Replacing a query's result: the old query stops, the new one takes over its sink.
     for (const q of [...ctx.queries.values()]) {
       if (q.sink.sink === existing.name && q.id.startsWith('C')) {

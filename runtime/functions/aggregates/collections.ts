@@ -3,8 +3,8 @@
 // ksql.functions.collect_list.limit / collect_set.limit / histogram limit defaults).
 
 import type { AggregateFunction, AggregateImpl, CallTypes } from '../../../planner/functions.js';
-import { BIGINT, STRING, arrayType, mapType, type SqlType } from '../../../planner/types.js';
-import { P_INT, P_STRING, T } from '../params.js';
+import { BIGINT, STRING, arrayType, mapType, structType, type SqlType } from '../../../planner/types.js';
+import { GENERIC, P_INT, P_STRING, T } from '../params.js';
 import { bound } from '../resolve.js';
 import { compareValues, valueKey, valuesEqual } from '../values.js';
 import { aggregate, argType, literalArg } from './define.js';
@@ -81,25 +81,62 @@ function histogramImpl(): AggregateImpl {
   };
 }
 
-/** TOPK / TOPKDISTINCT: the k greatest non-NULL values, descending. */
-function topKImpl(t: SqlType, k: number, distinct: boolean): AggregateImpl {
+/**
+ * TOPK / TOPKDISTINCT: the k greatest non-NULL values, descending; a later value equal to one
+ * kept ranks after it. With other columns, each entry is a STRUCT of the sort value (`sort_col`)
+ * and those columns (`col0`, `col1`...) from the same row.
+ */
+function topKImpl(t: SqlType, k: number, distinct: boolean, withColumns: boolean): AggregateImpl {
   if (!Number.isInteger(k) || k < 1) throw new RangeError('TOPK requires a positive k');
+  const sortValue = withColumns ? (e: unknown) => (e as Record<string, unknown>)['sort_col'] : (e: unknown) => e;
   const insert = (a: unknown[], x: unknown) => {
-    if (x === null) return a;
-    if (distinct && a.some((e) => compareValues(e, x) === 0)) return a;
+    const v = sortValue(x);
+    if (v === null) return a;
+    if (distinct && a.some((e) => compareValues(sortValue(e), v) === 0)) return a;
     let i = 0;
-    while (i < a.length && compareValues(a[i], x) >= 0) i++;
+    while (i < a.length && compareValues(sortValue(a[i]), v) >= 0) i++;
     a.splice(i, 0, x);
     if (a.length > k) a.length = k;
     return a;
   };
+  const entry = (x: unknown, others: unknown[]): unknown => {
+    if (!withColumns) return x;
+    const e: Record<string, unknown> = { sort_col: x };
+    others.forEach((o, i) => (e[`col${i}`] = o));
+    return e;
+  };
   return {
     init: () => [],
-    add: (acc, x) => insert(acc as unknown[], x),
+    add: (acc, x, ...others) => insert(acc as unknown[], entry(x, others.slice(0, -1))),
     merge: (a, b) => (b as unknown[]).reduce((acc: unknown[], x) => insert(acc, x), [...(a as unknown[])]),
     result: (acc) => [...(acc as unknown[])],
     ...listState(t),
   };
+}
+
+// ksqlDB's TOPK takes any number of other columns between the sort column and k. The function
+// contract repeats only a last parameter, so each count of other columns, up to this many, is
+// an overload of its own.
+const TOPK_MAX_COLUMNS = 16;
+
+function topK(name: string, description: string, distinct: boolean, maxColumns: number): AggregateFunction {
+  const overloads = Array.from({ length: maxColumns + 1 }, (_, n) => {
+    const columns = Array.from({ length: n }, (_, i) => GENERIC(`C${i}`));
+    const kAt = n + 1;
+    const entryType = (call: CallTypes): SqlType =>
+      n === 0
+        ? bound(call, 'T')
+        : structType([
+            { name: 'sort_col', type: bound(call, 'T') },
+            ...columns.map((_, i) => ({ name: `col${i}`, type: argType(call, i + 1) })),
+          ]);
+    return {
+      params: [T, ...columns, P_INT],
+      returns: (call: CallTypes) => (literalArg(call, kAt, `${name} k`), arrayType(entryType(call))),
+      make: (call: CallTypes) => topKImpl(entryType(call), literalArg<number>(call, kAt, `${name} k`), distinct, n > 0),
+    };
+  });
+  return aggregate(name, description, overloads);
 }
 
 function countDistinctImpl(t: SqlType): AggregateImpl {
@@ -126,20 +163,18 @@ export const collectionAggregates: readonly AggregateFunction[] = [
   aggregate('HISTOGRAM', 'How many times each string occurs in a group (at most 1000 distinct strings).', [
     { params: [P_STRING], returns: mapType(STRING, BIGINT), make: () => histogramImpl() },
   ]),
-  aggregate('TOPK', 'The k greatest values of a group, in descending order; k must be a literal.', [
-    {
-      params: [T, P_INT],
-      returns: (call) => (literalArg(call, 1, 'TOPK k'), arrayOfT(call)),
-      make: (call) => topKImpl(argType(call, 0), literalArg<number>(call, 1, 'TOPK k'), false),
-    },
-  ]),
-  aggregate('TOPKDISTINCT', 'The k greatest distinct values of a group, in descending order; k must be a literal.', [
-    {
-      params: [T, P_INT],
-      returns: (call) => (literalArg(call, 1, 'TOPKDISTINCT k'), arrayOfT(call)),
-      make: (call) => topKImpl(argType(call, 0), literalArg<number>(call, 1, 'TOPKDISTINCT k'), true),
-    },
-  ]),
+  topK(
+    'TOPK',
+    'The k greatest values of a group, in descending order, optionally with other columns of their rows; k must be a literal.',
+    false,
+    TOPK_MAX_COLUMNS,
+  ),
+  topK(
+    'TOPKDISTINCT',
+    'The k greatest distinct values of a group, in descending order; k must be a literal.',
+    true,
+    0,
+  ),
   aggregate('COUNT_DISTINCT', 'The number of distinct non-NULL values of a group.', [
     { params: [T], returns: BIGINT, make: (call) => countDistinctImpl(argType(call, 0)) },
   ]),

@@ -2,53 +2,98 @@
 // adding, retracting (table aggregation) and merging (session windows) give its numbers.
 
 import type { AggregateFunction, AggregateImpl } from '../../../planner/functions.js';
-import { Decimal } from '../../../planner/values/decimal.js';
 import { BIGINT, DOUBLE, INT } from '../../../planner/types.js';
-import { ANY_DECIMAL, P } from '../params.js';
+import { P } from '../params.js';
 import { aggregate } from './define.js';
 
-const NUMERIC_PARAMS = [P(INT), P(BIGINT), P(DOUBLE), ANY_DECIMAL];
-
-/** Any numeric runtime value as a double. */
-function num(x: unknown): number {
-  return typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : (x as Decimal).toNumber();
+/**
+ * The running SUM and the Youngs-Cramer delta in the argument's own Java arithmetic, as
+ * ksqlDB's UDAFs keep them: INT wraps at 32 bits and BIGINT at 64, DOUBLE is IEEE.
+ */
+interface Domain {
+  readonly zero: unknown;
+  add(sum: unknown, x: unknown): unknown;
+  sub(sum: unknown, x: unknown): unknown;
+  /** `x * (count + 1) - (sum + x)`, computed in the domain and then widened to a double. */
+  delta(x: unknown, count: number, sum: unknown): number;
+  /** `sum / count`: Java's integer division when `integral` and the domain is INT or BIGINT. */
+  mean(sum: unknown, count: number, integral: boolean): number;
+  toState(sum: unknown): unknown;
+  fromState(state: unknown): unknown;
 }
+
+const INT_DOMAIN: Domain = {
+  zero: 0,
+  add: (s, x) => ((s as number) + (x as number)) | 0,
+  sub: (s, x) => ((s as number) - (x as number)) | 0,
+  delta: (x, count, s) => (Math.imul(x as number, count + 1) - (((s as number) + (x as number)) | 0)) | 0,
+  mean: (s, count, integral) => (integral ? ((s as number) / count) | 0 : (s as number) / count),
+  toState: (s) => s,
+  fromState: (s) => s,
+};
+
+const BIGINT_DOMAIN: Domain = {
+  zero: 0n,
+  add: (s, x) => BigInt.asIntN(64, (s as bigint) + (x as bigint)),
+  sub: (s, x) => BigInt.asIntN(64, (s as bigint) - (x as bigint)),
+  delta: (x, count, s) => {
+    const sum = BigInt.asIntN(64, (s as bigint) + (x as bigint));
+    return Number(BigInt.asIntN(64, BigInt.asIntN(64, (x as bigint) * BigInt(count + 1)) - sum));
+  },
+  mean: (s, count, integral) => (integral ? Number((s as bigint) / BigInt(count)) : Number(s) / count),
+  toState: (s) => String(s),
+  fromState: (s) => BigInt(s as string),
+};
+
+const DOUBLE_DOMAIN: Domain = {
+  zero: 0,
+  add: (s, x) => (s as number) + (x as number),
+  sub: (s, x) => (s as number) - (x as number),
+  delta: (x, count, s) => (x as number) * (count + 1) - ((s as number) + (x as number)),
+  mean: (s, count) => (s as number) / count,
+  toState: (s) => s,
+  fromState: (s) => s,
+};
 
 interface Moments {
   count: number;
-  sum: number;
+  sum: unknown;
   m2: number;
 }
 
-function stddevImpl(population: boolean): AggregateImpl {
+/**
+ * How ksqlDB turns the moments into the result. STDDEV_SAMP (the older of ksqlDB's two sample
+ * UDAFs) returns the sample variance, not its square root, and averages with integer division
+ * when merging INT or BIGINT sessions; STDDEV_SAMPLE is the true sample standard deviation.
+ */
+type Variant = 'SAMP' | 'SAMPLE' | 'POP';
+
+function stddevImpl(domain: Domain, variant: Variant): AggregateImpl {
   return {
-    init: (): Moments => ({ count: 0, sum: 0, m2: 0 }),
+    init: (): Moments => ({ count: 0, sum: domain.zero, m2: 0 }),
     add: (acc, v) => {
       const a = acc as Moments;
       if (v === null) return a;
-      const x = num(v);
-      const n = a.count + 1;
-      if (n > 1) {
-        const delta = x * n - (a.sum + x);
-        a.m2 += (delta * delta) / (n * (n - 1));
+      if (a.count > 0) {
+        const delta = domain.delta(v, a.count, a.sum);
+        a.m2 += (delta * delta) / ((a.count + 1) * a.count);
       }
-      a.count = n;
-      a.sum += x;
+      a.count += 1;
+      a.sum = domain.add(a.sum, v);
       return a;
     },
     undo: (acc, v) => {
       const a = acc as Moments;
       if (v === null) return a;
-      const x = num(v);
       const n = a.count - 1;
       if (n > 0) {
-        const delta = x * (n + 1) - a.sum;
+        const delta = domain.delta(v, a.count, a.sum);
         a.m2 -= (delta * delta) / (n * (n + 1));
       } else {
         a.m2 = 0;
       }
       a.count = n;
-      a.sum -= x;
+      a.sum = domain.sub(a.sum, v);
       return a;
     },
     merge: (p, q) => {
@@ -57,18 +102,31 @@ function stddevImpl(population: boolean): AggregateImpl {
       const count = a.count + b.count;
       let m2 = a.m2 + b.m2;
       if (a.count > 0 && b.count > 0) {
-        const inner = a.sum / a.count - b.sum / b.count;
+        const integral = variant === 'SAMP';
+        const inner = domain.mean(a.sum, a.count, integral) - domain.mean(b.sum, b.count, integral);
         m2 += (a.count * b.count * inner * inner) / count;
       }
-      return { count, sum: a.sum + b.sum, m2 };
+      return { count, sum: domain.add(a.sum, b.sum), m2 };
     },
     result: (acc) => {
       const a = acc as Moments;
-      if (population) return a.count === 0 ? 0 : Math.sqrt(a.m2 / a.count);
-      return a.count < 2 ? 0 : Math.sqrt(a.m2 / (a.count - 1));
+      switch (variant) {
+        case 'SAMP':
+          return a.count < 2 ? 0 : a.m2 / (a.count - 1);
+        case 'SAMPLE':
+          return a.count < 2 ? 0 : Math.sqrt(a.m2 / (a.count - 1));
+        case 'POP':
+          return a.count === 0 ? 0 : Math.sqrt(a.m2 / a.count);
+      }
     },
-    toState: (acc) => ({ ...(acc as Moments) }),
-    fromState: (s) => ({ ...(s as Moments) }),
+    toState: (acc) => {
+      const a = acc as Moments;
+      return { count: a.count, sum: domain.toState(a.sum), m2: a.m2 };
+    },
+    fromState: (s) => {
+      const st = s as Moments;
+      return { count: st.count, sum: domain.fromState(st.sum), m2: st.m2 };
+    },
   };
 }
 
@@ -86,8 +144,8 @@ function correlationImpl(): AggregateImpl {
   const step = (acc: unknown, xv: unknown, yv: unknown, sign: 1 | -1) => {
     const a = acc as Co;
     if (xv === null || yv === null || xv === undefined || yv === undefined) return a;
-    const x = num(xv);
-    const y = num(yv);
+    const x = xv as number;
+    const y = yv as number;
     a.n += sign;
     a.sx += sign * x;
     a.sy += sign * y;
@@ -117,17 +175,26 @@ function correlationImpl(): AggregateImpl {
   };
 }
 
-const stddev = (name: string, description: string, population: boolean) =>
+// INT, BIGINT and DOUBLE, as in ksqlDB: a DECIMAL argument widens to DOUBLE.
+const stddev = (name: string, description: string, variant: Variant) =>
   aggregate(
     name,
     description,
-    NUMERIC_PARAMS.map((p) => ({ params: [p], returns: DOUBLE, make: () => stddevImpl(population) })),
+    ([
+      [INT, INT_DOMAIN],
+      [BIGINT, BIGINT_DOMAIN],
+      [DOUBLE, DOUBLE_DOMAIN],
+    ] as const).map(([t, domain]) => ({ params: [P(t)], returns: DOUBLE, make: () => stddevImpl(domain, variant) })),
   );
 
 export const statsAggregates: readonly AggregateFunction[] = [
-  stddev('STDDEV_SAMP', 'The sample standard deviation of the non-NULL values of a group (0 for fewer than two).', false),
-  stddev('STDDEV_SAMPLE', 'The sample standard deviation of the non-NULL values of a group (synonym of STDDEV_SAMP).', false),
-  stddev('STDDEV_POP', 'The population standard deviation of the non-NULL values of a group.', true),
+  stddev(
+    'STDDEV_SAMP',
+    'The sample variance of the non-NULL values of a group (0 for fewer than two): ksqlDB\'s STDDEV_SAMP takes no square root.',
+    'SAMP',
+  ),
+  stddev('STDDEV_SAMPLE', 'The sample standard deviation of the non-NULL values of a group (0 for fewer than two).', 'SAMPLE'),
+  stddev('STDDEV_POP', 'The population standard deviation of the non-NULL values of a group.', 'POP'),
   aggregate(
     'CORRELATION',
     'Pearson correlation coefficient of two columns over the rows where both are non-NULL (NaN for fewer than two).',

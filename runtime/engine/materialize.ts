@@ -1,0 +1,81 @@
+// Keeping tables materialised: every table (source tables and CTAS results) has a typed
+// SQLite table for pull queries. A CTAS query writes its own; a source table gets an internal
+// query that reads its topic and maintains the view (not listed in SHOW QUERIES).
+
+import type { Query } from '../../grammar/ast.js';
+import { analyzeQuery } from '../../planner/analyze/query.js';
+import type { SourceInfo } from '../../planner/catalog.js';
+import type { SinkStep } from '../../planner/steps.js';
+import { EmbeddedLog } from '../log/embedded/embedded-log.js';
+import { MaterializedTable } from '../materialize/materialized-table.js';
+import { PersistentQuery } from '../query/persistent-query.js';
+import type { EngineContext } from './context.js';
+
+/** The materialised table of a source, created on first use; undefined without a local database. */
+export function materializedTable(ctx: EngineContext, source: SourceInfo): MaterializedTable | undefined {
+  if (!(ctx.log instanceof EmbeddedLog)) return undefined;
+  let t = ctx.materialized.get(source.name);
+  if (!t) {
+    t = new MaterializedTable(ctx.log.database, source);
+    ctx.materialized.set(source.name, t);
+  }
+  return t;
+}
+
+export async function startMaterializer(ctx: EngineContext, source: SourceInfo): Promise<void> {
+  const table = materializedTable(ctx, source);
+  if (!table) return;
+  const span = { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
+  const query: Query = {
+    kind: 'Query',
+    select: [{ kind: 'AllColumns', source: undefined, span }],
+    from: { kind: 'TableRef', name: source.name, alias: undefined, span },
+    window: undefined,
+    where: undefined,
+    groupBy: undefined,
+    partitionBy: undefined,
+    having: undefined,
+    emit: 'CHANGES',
+    limit: undefined,
+    span,
+  };
+  const analyzed = analyzeQuery(query, ctx.metastore, undefined);
+  const sink: SinkStep = {
+    kind: 'TableSink',
+    input: analyzed.root,
+    sink: source.name,
+    topic: source.topic,
+    formats: source,
+    timestampColumn: undefined,
+    timestampFormat: undefined,
+    windowType: source.windowType,
+    windowSize: source.windowSize,
+    schema: analyzed.schema,
+  };
+  const q = new PersistentQuery({
+    id: `_MATERIALIZE_${source.name}`,
+    sql: source.sql,
+    sink,
+    sources: [source.name],
+    catalog: ctx.metastore,
+    log: ctx.log,
+    offsetReset: 'earliest',
+    materialize: table,
+    writeOutputs: false,
+  });
+  await q.init();
+  ctx.materializers.set(source.name, q);
+  q.start();
+}
+
+/** DROP TABLE: stop the materialiser and delete the view. */
+export async function dropMaterialization(ctx: EngineContext, name: string): Promise<void> {
+  const q = ctx.materializers.get(name);
+  if (q) {
+    await q.destroy();
+    await ctx.log.deleteGroup(q.groupId);
+    ctx.materializers.delete(name);
+  }
+  ctx.materialized.get(name)?.destroy();
+  ctx.materialized.delete(name);
+}

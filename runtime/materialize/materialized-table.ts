@@ -1,0 +1,88 @@
+// A table materialised as a real SQLite table with typed columns, keyed by its PRIMARY KEY
+// (and window bounds when windowed). Rows use the source-row layout (declared columns, then
+// ROWTIME, ROWPARTITION, ROWOFFSET, then WINDOWSTART/WINDOWEND), so pull queries evaluate
+// the same compiled expressions as push queries.
+//
+// Writes are buffered and applied by `flush()`, which runs inside the query's Log commit: a
+// pull query, reading between commits, always sees the state of one committed batch.
+
+import type Database from 'better-sqlite3';
+import { sourceSchema } from '../../planner/analyze/query.js';
+import type { SourceInfo } from '../../planner/catalog.js';
+import type { StepSchema } from '../../planner/steps.js';
+import { fromSql, sqliteType, toSql } from './sql-values.js';
+
+export function materializedTableName(source: string): string {
+  return `mv_${source.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+export class MaterializedTable {
+  readonly schema: StepSchema;
+  readonly table: string;
+  /** Indexes of the columns forming the primary key. */
+  readonly keyIndexes: readonly number[];
+  private pending: { row: readonly unknown[]; deleted: boolean }[] = [];
+  private readonly upsertStmt: Database.Statement;
+  private readonly deleteStmt: Database.Statement;
+
+  constructor(
+    private readonly db: Database.Database,
+    source: SourceInfo,
+  ) {
+    this.schema = sourceSchema(source);
+    this.table = materializedTableName(source.name);
+    const cols = this.schema.columns;
+    const keys = cols.map((c, i) => ({ c, i })).filter(({ c }) => c.role === 'KEY' || c.role === 'WINDOW');
+    this.keyIndexes = keys.map((k) => k.i);
+    const ddl = cols.map((c) => `${q(c.name)} ${sqliteType(c.type)}`).join(', ');
+    db.exec(`CREATE TABLE IF NOT EXISTS ${q(this.table)} (${ddl}, PRIMARY KEY (${keys.map((k) => q(k.c.name)).join(', ')}))`);
+    const names = cols.map((c) => q(c.name));
+    const keyNames = keys.map((k) => q(k.c.name));
+    const updates = names.filter((n) => !keyNames.includes(n)).map((n) => `${n} = excluded.${n}`);
+    this.upsertStmt = db.prepare(
+      `INSERT INTO ${q(this.table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})` +
+        (updates.length ? ` ON CONFLICT (${keyNames.join(', ')}) DO UPDATE SET ${updates.join(', ')}` : ' ON CONFLICT DO NOTHING'),
+    );
+    this.deleteStmt = db.prepare(`DELETE FROM ${q(this.table)} WHERE ${keyNames.map((n) => `${n} IS ?`).join(' AND ')}`);
+  }
+
+  upsert(row: readonly unknown[]): void {
+    this.pending.push({ row, deleted: false });
+  }
+  delete(row: readonly unknown[]): void {
+    this.pending.push({ row, deleted: true });
+  }
+
+  flush(): void {
+    const cols = this.schema.columns;
+    for (const op of this.pending) {
+      if (op.deleted) this.deleteStmt.run(...this.keyIndexes.map((i) => toSql(op.row[i], cols[i]!.type)));
+      else this.upsertStmt.run(...cols.map((c, i) => toSql(op.row[i], c.type)));
+    }
+    this.pending = [];
+  }
+
+  discard(): void {
+    this.pending = [];
+  }
+
+  /** Rows matching an optional SQL condition over the table's columns, decoded. */
+  scan(where?: string, params: readonly unknown[] = []): unknown[][] {
+    const cols = this.schema.columns;
+    const stmt = this.db.prepare(`SELECT * FROM ${q(this.table)}${where ? ` WHERE ${where}` : ''}`).raw().safeIntegers(true);
+    return (stmt.all(...params) as unknown[][]).map((r) => r.map((v, i) => fromSql(v, cols[i]!.type)));
+  }
+
+  /** Deletes windows whose end is before `cutoff` (window retention). */
+  trimWindowsBefore(cutoff: number): void {
+    if (!this.schema.columns.some((c) => c.name === 'WINDOWEND' && c.role === 'WINDOW')) return;
+    this.db.prepare(`DELETE FROM ${q(this.table)} WHERE "WINDOWEND" < ?`).run(cutoff);
+  }
+
+  destroy(): void {
+    this.pending = [];
+    this.db.exec(`DROP TABLE IF EXISTS ${q(this.table)}`);
+  }
+}

@@ -1,0 +1,20 @@
+// A baseline: the hand-written equivalent of one benchmark query. The loop (loop.ts) reads
+// batches from the log and commits the outputs; a baseline only turns input records into
+// output records, with plain JavaScript maps for its state.
+
+import type { LogRecord, ProducerRecord } from '../../../runtime/log/log.js';
+import type { NexmarkTopic } from '../nexmark/records.js';
+
+export interface BaselineTask {
+  process(rec: LogRecord, out: ProducerRecord[]): void;
+}
+
+export interface BaselineQuery {
+  readonly inputs: readonly NexmarkTopic[];
+  /**
+   * How a result is compared with the engine's: a stream by all its records (as a multiset),
+   * a table by its final row per key (how often a row is re-emitted is not its meaning).
+   */
+  readonly output: { readonly kind: 'stream' | 'table'; readonly keyFormat: 'KAFKA' | 'JSON' };
+  create(): BaselineTask;
+}
