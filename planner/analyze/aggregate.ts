@@ -154,6 +154,9 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
     if (item.kind === 'SelectExpr') raw[i]!.name = item.alias ?? namer.use(namer.nameFor(item.expr));
   });
   const having = query.having ? rewrite(query.having) : undefined;
+  if (aggregates.length === 0) {
+    throw new SemanticError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', query.span);
+  }
   aggColumns.push(...aggregates.map((a) => ({ name: a.name, type: a.type, role: 'VALUE' as const })));
   if (windowed) {
     aggColumns.push({ name: 'WINDOWSTART', type: BIGINT, role: 'WINDOW' }, { name: 'WINDOWEND', type: BIGINT, role: 'WINDOW' });

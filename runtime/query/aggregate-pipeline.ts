@@ -90,6 +90,16 @@ interface GroupState {
   /** Session windows: the session's bounds. */
   start?: number;
   end?: number;
+  /** The latest record time in the window: an EMIT FINAL result carries it. */
+  lastTs?: number;
+}
+
+/** EMIT FINAL: a window waiting to close. Keyed by close time, so a scan finds the closed ones first. */
+interface OpenWindow {
+  gk: string;
+  start: number;
+  end: number;
+  closeAt: number;
 }
 
 /** A table source's previous row per key, kept to retract its contribution on update. */
@@ -138,16 +148,34 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   const codec = {
     toJson: (v: unknown) => {
       const g = v as GroupState;
-      return { key: g.key, accs: g.accs.map((a, i) => aggs[i]!.impl.toState(a)), start: g.start, end: g.end };
+      return { key: g.key, accs: g.accs.map((a, i) => aggs[i]!.impl.toState(a)), start: g.start, end: g.end, lastTs: g.lastTs };
     },
     fromJson: (j: unknown) => {
       const g = j as GroupState;
-      return { key: g.key, accs: g.accs.map((a, i) => aggs[i]!.impl.fromState(a)), start: g.start, end: g.end };
+      return { key: g.key, accs: g.accs.map((a, i) => aggs[i]!.impl.fromState(a)), start: g.start, end: g.end, lastTs: g.lastTs };
     },
   };
   const groups = openStore(log, `${storeName}_groups`, codec);
   const prior = isTable ? openStore(log, `${storeName}_source`) : undefined;
   const meta = openStore(log, `${storeName}_meta`);
+  const emitFinal = agg.emitFinal;
+  const open = emitFinal ? openStore(log, `${storeName}_open`) : undefined;
+  const openKey = (w: OpenWindow) => `${String(w.closeAt).padStart(16, '0')}|${w.gk}`;
+  /** EMIT FINAL: hold a window's result until it closes, instead of emitting each update. */
+  const hold = (gk: string, start: number, end: number, closeAt: number) => {
+    const w: OpenWindow = { gk, start, end, closeAt };
+    open!.put(openKey(w), w);
+  };
+  /** EMIT FINAL: emit, once, every window whose close time stream time has reached. */
+  const release = (rec: LogRecord, errors: ErrorSink, emit: RowEmitter) => {
+    for (const [k, v] of open!.scanPrefix('')) {
+      const w = v as OpenWindow;
+      if (w.closeAt > streamTime) break;
+      open!.delete(k);
+      const g = groups.get(w.gk) as GroupState | undefined;
+      if (g) emitGroup(g, null, [w.start, w.end], rec, g.lastTs ?? w.end, errors, emit);
+    }
+  };
   let streamTime = (meta.get('streamTime') as number | undefined) ?? -1;
 
   const aggRow = (g: GroupState, window: [number, number] | null): unknown[] => {
@@ -253,6 +281,14 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     merged.start = start;
     merged.end = end;
     // Sessions that were merged away are deleted downstream: tombstones for their keys.
+    if (emitFinal) {
+      for (const s of replaced) open!.delete(openKey({ gk: `${prefix}${String(s.start!).padStart(16, '0')}`, start: s.start!, end: s.end!, closeAt: s.end! + gap + graceOf(spec!) }));
+      merged.lastTs = end;
+      const gk = `${prefix}${String(start).padStart(16, '0')}`;
+      groups.put(gk, merged);
+      hold(gk, start, end, end + gap + graceOf(spec!));
+      return;
+    }
     for (const s of replaced) {
       if (s.start === start && s.end === end) continue;
       const m: EmitMeta = { timestamp: s.end!, record: rec, window: [BigInt(s.start!), BigInt(s.end!)], nullKey: false };
@@ -348,6 +384,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
           return;
         }
         processSession(current.group, current.args, ts, rec, errors, emit);
+        if (emitFinal) release(rec, errors, emit);
         return;
       }
       for (const start of windowStartsFor(spec, ts)) {
@@ -358,25 +395,31 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
         const g = existing ?? fresh(current.group);
         const before = having && existing ? aggRow(g, [start, end]) : null;
         addTo(g, current.args);
+        g.lastTs = Math.max(g.lastTs ?? ts, ts);
         groups.put(gk, g);
-        emitGroup(g, before, [start, end], rec, ts, errors, emit);
+        if (emitFinal) hold(gk, start, end, end + grace);
+        else emitGroup(g, before, [start, end], rec, ts, errors, emit);
       }
+      if (emitFinal) release(rec, errors, emit);
     },
     flushState() {
       groups.flush();
       prior?.flush();
       meta.flush();
+      open?.flush();
     },
     discardState() {
       groups.discard();
       prior?.discard();
       meta.discard();
+      open?.discard();
       streamTime = (meta.get('streamTime') as number | undefined) ?? -1;
     },
     destroyState() {
       groups.destroy();
       prior?.destroy();
       meta.destroy();
+      open?.destroy();
     },
   };
 }

@@ -158,6 +158,22 @@ describe('collections', () => {
     expect(() => agg('TOPK', [INT, INT])).toThrow(/must be a literal/);
   });
 
+  it('TOPK carries other columns of the row in a STRUCT with the sort value', () => {
+    const t = agg('TOPK', [INT, STRING, INT], [undefined, undefined, 2]);
+    expect(t.type).toBe('ARRAY<STRUCT<`sort_col` INTEGER, `col0` STRING>>');
+    const out = feed(t.impl, [
+      [0, 'zero', 2],
+      [100, 'one', 2],
+      [null, 'none', 2],
+      [99, 'two', 2],
+    ]);
+    expect(out[3]).toEqual([
+      { sort_col: 100, col0: 'one' },
+      { sort_col: 99, col0: 'two' },
+    ]);
+    expect(out[2]).toEqual(out[1]);
+  });
+
   it('COUNT_DISTINCT counts distinct non-NULL values', () => {
     const c = agg('COUNT_DISTINCT', [STRING]);
     expect(c.type).toBe('BIGINT');

@@ -4,7 +4,8 @@
 -- self-join ksqlDB does not have; nor can a windowed table be grouped again. So:
 --   1. the bids per auction per hopping window, a windowed table whose value carries the
 --      window start and the auction (AS_VALUE) so that the next step can read them;
---   2. its changelog re-read as a keyless stream;
+--   2. its changelog re-read as a keyless stream (so step 3 names its key format: a NONE
+--      key would otherwise give way to the value's JSON);
 --   3. per window start, the largest count, with the auction folded into the same BIGINT
 --      (count * 10^10 + auction) so that one MAX picks the hottest auction, breaking ties by
 --      the larger id where Flink would list every tied auction. Counts only grow, so the
@@ -19,7 +20,7 @@ CREATE TABLE q5_counts AS
 CREATE STREAM q5_counts_s (auc BIGINT, starttime BIGINT, num BIGINT)
   WITH (kafka_topic='Q5_COUNTS', key_format='NONE', value_format='JSON');
 
-CREATE TABLE q5 AS
+CREATE TABLE q5 WITH (key_format='KAFKA') AS
   SELECT starttime,
          MAX(num * 10000000000 + auc) % 10000000000 AS auction,
          MAX(num * 10000000000 + auc) / 10000000000 AS num
