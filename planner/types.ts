@@ -154,3 +154,17 @@ export function formatType(t: SqlType): string {
 export function isNumeric(t: SqlType): boolean {
   return t.kind === 'INT' || t.kind === 'BIGINT' || t.kind === 'DOUBLE' || t.kind === 'DECIMAL';
 }
+
+/** Whether a type is or contains a MAP (ksqlDB refuses such key columns: map serialisation isn't stable). */
+export function containsMap(t: SqlType): boolean {
+  switch (t.kind) {
+    case 'MAP':
+      return true;
+    case 'ARRAY':
+      return containsMap(t.element);
+    case 'STRUCT':
+      return t.fields.some((f) => containsMap(f.type));
+    default:
+      return false;
+  }
+}

@@ -13,7 +13,7 @@ import { typeAggregateCall } from '../expressions/typer.js';
 import type { Scope } from '../expressions/scope.js';
 import { replaceTopDown } from '../rewrite/map-expression.js';
 import type { SelectItem, Step, StepColumn, StepSchema, WindowSpec } from '../steps.js';
-import { BIGINT, formatType, type SqlType } from '../types.js';
+import { BIGINT, containsMap, formatType, type SqlType } from '../types.js';
 import { ColumnNamer } from './column-names.js';
 import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
@@ -212,7 +212,7 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   for (const it of items) {
     if (names.has(it.name)) throw new SemanticError(`Duplicate column names in the projection: ${it.name}`, it.span);
     names.add(it.name);
-    if (it.type.kind === 'MAP' && keyFlags[items.indexOf(it)]) {
+    if (containsMap(it.type) && keyFlags[items.indexOf(it)]) {
       throw new SemanticError(
         `Map keys, including types that contain maps, are not supported as they may lead to unexpected behavior due to inconsistent serialization. Key column name: \`${it.name}\`. Column type: ${formatType(it.type)}. See https://github.com/confluentinc/ksql/issues/6621 for more.`,
         it.span,

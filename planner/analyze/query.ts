@@ -16,7 +16,7 @@ import type {
   TableSource,
   WindowSpec,
 } from '../steps.js';
-import { formatType, type SqlType } from '../types.js';
+import { containsMap, formatType, type SqlType } from '../types.js';
 import { formatExpression } from '../format-expression.js';
 import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
@@ -291,15 +291,3 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   return { root: step, source, schema, sourceType: source.type, limit: query.limit, emit: query.emit };
 }
 
-function containsMap(t: SqlType): boolean {
-  switch (t.kind) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMap(t.element);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMap(f.type));
-    default:
-      return false;
-  }
-}

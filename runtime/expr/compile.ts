@@ -49,8 +49,13 @@ const HELPERS: Readonly<Record<string, unknown>> = { ...helpers, ...decimalOps }
 /** Lambda parameter name → the JavaScript parameter standing for it. */
 type Params = ReadonlyMap<string, string>;
 
-/** Function arguments ksqlDB evaluates on their own, turning a failure into a null argument. */
-const CONTAINED_ARGS = new Set<TypedExpr['kind']>(['FunctionCall', 'Dereference', 'Cast']);
+/**
+ * Function arguments ksqlDB evaluates on their own, turning a failure into a null argument: a
+ * call, a dereference, or a cast to the parameter's type (an explicit CAST contains itself).
+ */
+function containedArg(a: TypedExpr): boolean {
+  return a.kind === 'FunctionCall' || a.kind === 'Dereference' || (a.kind === 'Cast' && a.implicit);
+}
 
 /** Kinds whose values are JavaScript primitives, so `===`, `<` and Map lookups work on them directly. */
 const PRIMITIVE = new Set(['BOOLEAN', 'INT', 'BIGINT', 'DOUBLE', 'STRING', 'DATE', 'TIME', 'TIMESTAMP']);
@@ -433,7 +438,7 @@ class Generator {
     });
     const f = this.constant(impl);
     const args = e.args.map((a) =>
-      CONTAINED_ARGS.has(a.kind) ? this.contained(out, argName(a), (inner) => this.emit(a, inner, params)) : this.emit(a, out, params),
+      containedArg(a) ? this.contained(out, argName(a), (inner) => this.emit(a, inner, params)) : this.emit(a, out, params),
     );
     const invoke = `(${f}(${args.join(', ')}) ?? null)`;
     if (!overload.nullIfAnyNull) return this.bind(out, invoke);

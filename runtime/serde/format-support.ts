@@ -2,7 +2,7 @@
 // so that a statement whose schema a format cannot hold fails when it is made, not per record.
 
 import { assertNever } from '../../grammar/ast.js';
-import { formatType, type SqlType } from '../../planner/types.js';
+import { containsMap, formatType, type SqlType } from '../../planner/types.js';
 import { UNSUPPORTED_FORMATS } from '../../planner/formats.js';
 import { kafkaPrimitive } from './kafka.js';
 import { UnsupportedFormatError, type FormatName, type SerdeColumn, type SerdeRole } from './serde.js';
@@ -72,18 +72,6 @@ function columnList(columns: readonly SerdeColumn[], role: SerdeRole): string {
   return '[' + columns.map((c) => `\`${c.name}\` ${formatType(c.type)}${suffix}`).join(', ') + ']';
 }
 
-function containsMap(t: SqlType): boolean {
-  switch (t.kind) {
-    case 'MAP':
-      return true;
-    case 'ARRAY':
-      return containsMap(t.element);
-    case 'STRUCT':
-      return t.fields.some((f) => containsMap(f.type));
-    default:
-      return false;
-  }
-}
 
 function hasNonStringMapKey(t: SqlType): boolean {
   switch (t.kind) {

@@ -4,7 +4,8 @@ import type { Describe, DescribeFunction, Explain, Show } from '../../../grammar
 import { assertNever } from '../../../grammar/ast.js';
 import { SemanticError } from '../../../planner/errors.js';
 import { explainPlan } from '../../../planner/explain.js';
-import type { FunctionDef, ParamType } from '../../../planner/functions.js';
+import type { FunctionDef } from '../../../planner/functions.js';
+import { formatSignature } from '../../functions/resolve.js';
 import { formatType } from '../../../planner/types.js';
 import { analyzeCreateAsSelect, analyzeInsertInto } from '../../../planner/analyze/persistent.js';
 import { analyzeQuery } from '../../../planner/analyze/query.js';
@@ -69,37 +70,12 @@ function functionType(f: FunctionDef): 'SCALAR' | 'AGGREGATE' | 'TABLE' {
   return f.kind === 'scalar' ? 'SCALAR' : f.kind === 'aggregate' ? 'AGGREGATE' : 'TABLE';
 }
 
-function paramText(p: ParamType): string {
-  switch (p.kind) {
-    case 'SQL':
-      return formatType(p.type);
-    case 'GENERIC':
-      return p.name;
-    case 'ARRAY_OF':
-      return `ARRAY<${paramText(p.element)}>`;
-    case 'MAP_OF':
-      return `MAP<${paramText(p.key)}, ${paramText(p.value)}>`;
-    case 'ANY_STRUCT':
-      return 'STRUCT';
-    case 'ANY_DECIMAL':
-      return 'DECIMAL';
-    case 'LAMBDA':
-      return `LAMBDA (${p.params.map(paramText).join(', ')}) => ${paramText(p.returns)}`;
-    case 'INTERVAL_UNIT':
-      return 'TIME_UNIT';
-    default:
-      return assertNever(p, 'param type');
-  }
-}
-
 export function describeFunction(ctx: EngineContext, stmt: DescribeFunction, text: string): StatementResult {
   const f = ctx.metastore.functions.lookup(stmt.name.toUpperCase());
   if (!f) throw new SemanticError(`Can't find any functions with the name '${stmt.name}'`, stmt.span);
   const variants = f.overloads.map((o) => {
-    const params = o.params.map(paramText);
-    if (o.variadic && params.length > 0) params[params.length - 1] = `${params[params.length - 1]}...`;
     return {
-      signature: `${f.name}(${params.join(', ')})`,
+      signature: formatSignature(f, o).replace(/^[^(]*/, f.name),
       returnType: typeof o.returns === 'function' ? 'depends on the arguments' : formatType(o.returns),
       description: o.description ?? '',
     };
