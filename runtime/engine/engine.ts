@@ -289,9 +289,14 @@ export class Engine {
       queryType: 'PERSISTENT',
     }));
   }
-  /** Per-query counts of processed and failed records. */
-  queryStats(): readonly { id: string; processed: number; errors: number }[] {
-    return [...(this.ctx?.queries.values() ?? [])].map((q) => ({ id: q.id, processed: q.processedCount, errors: q.errorCount }));
+  /** Per-query counts: records processed, records that failed (see SLUICE_PROCESSING_LOG), late records dropped. */
+  queryStats(): readonly { id: string; processed: number; errors: number; late: number }[] {
+    return [...(this.ctx?.queries.values() ?? [])].map((q) => ({
+      id: q.id,
+      processed: q.processedCount,
+      errors: q.errorCount,
+      late: q.lateRecords,
+    }));
   }
   async log(): Promise<Log> {
     return (await this.ready).log;

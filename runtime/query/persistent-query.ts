@@ -231,6 +231,11 @@ export class PersistentQuery {
     this.loop = undefined;
   }
 
+  /** Input records dropped as late (their window had closed). */
+  get lateRecords(): number {
+    return this.pipeline.stats?.lateRecords ?? 0;
+  }
+
   /** Stops and deletes the query's state (TERMINATE). */
   async destroy(): Promise<void> {
     await this.stop();

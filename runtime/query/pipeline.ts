@@ -14,6 +14,8 @@ export interface Pipeline {
   readonly source: StreamSource | TableSource;
   /** Every topic the pipeline reads (a join reads several); records say which by `topic`. */
   readonly topics: readonly string[];
+  /** Records a windowed operator dropped because their window had closed. */
+  readonly stats?: { readonly lateRecords: number };
   readonly schema: StepSchema;
   process(rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void;
   /**

@@ -195,6 +195,9 @@ describe('PARSE_DATE reads SimpleDateFormat patterns as FastDateParser does', ()
     ['PARSE_DATE', [s('Tue, 05 Jan 2021'), p('EEE, dd MMM yyyy')], day(2021, 1, 5)],
     ['PARSE_DATE', [s('2021-060'), p('yyyy-DDD')], day(2021, 3, 1)],
     ['PARSE_DATE', [s('2018-05-11Lit'), p("yyyy-MM-dd'Lit'")], day(2018, 5, 11)],
+    // Two-digit years fall within 80 years before and 20 after today; more digits are literal.
+    ['PARSE_DATE', [s('01/02/21'), p('dd/MM/yy')], day(2021, 2, 1)],
+    ['PARSE_DATE', [s('01/02/1921'), p('dd/MM/yy')], day(1921, 2, 1)],
     // Midnight in the text's own zone must be midnight UTC too.
     ['PARSE_DATE', [s('2021-01-01 00:00 +0000'), p('yyyy-MM-dd HH:mm Z')], day(2021, 1, 1)],
   ]);
