@@ -277,6 +277,8 @@ export class AstBuilder {
       having: c.having ? this.expression(c.having[0]) : undefined,
       emit,
       limit: c.limitClause ? this.integer(c.limitClause[0].children.IntegerLiteral[0]) : undefined,
+      orderBy: c.orderItem?.map((o) => ({ expr: this.expression(o.children.expression[0]), descending: o.children.DESC !== undefined })),
+      offset: c.offset ? this.integer(c.offset[0]) : undefined,
       span: this.nodeSpan(node),
     };
   }

@@ -401,6 +401,9 @@ export interface Query {
   readonly having: Expression | undefined;
   readonly emit: 'CHANGES' | 'FINAL' | undefined;
   readonly limit: number | undefined;
+  /** ORDER BY and OFFSET: Sluice's pull queries go beyond ksqlDB here. */
+  readonly orderBy?: readonly { readonly expr: Expression; readonly descending: boolean }[] | undefined;
+  readonly offset?: number | undefined;
   readonly span: Span;
 }
 

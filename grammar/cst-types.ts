@@ -412,7 +412,7 @@ export interface QueryCstNode extends CstNode {
 export type QueryCstChildren = {
   SELECT: IToken[];
   selectItem: SelectItemCstNode[];
-  Comma?: IToken[];
+  Comma?: (IToken)[];
   FROM: IToken[];
   relation: RelationCstNode[];
   WINDOW?: IToken[];
@@ -426,10 +426,25 @@ export type QueryCstChildren = {
   partitionBy?: GroupingListCstNode[];
   HAVING?: IToken[];
   having?: ExpressionCstNode[];
+  ORDER?: IToken[];
+  orderItem?: OrderItemCstNode[];
   EMIT?: IToken[];
   CHANGES?: IToken[];
   FINAL?: IToken[];
   limitClause?: LimitClauseCstNode[];
+  OFFSET?: IToken[];
+  offset?: IToken[];
+};
+
+export interface OrderItemCstNode extends CstNode {
+  name: "orderItem";
+  children: OrderItemCstChildren;
+}
+
+export type OrderItemCstChildren = {
+  expression: ExpressionCstNode[];
+  ASC?: IToken[];
+  DESC?: IToken[];
 };
 
 export interface LimitClauseCstNode extends CstNode {

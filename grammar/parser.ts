@@ -405,11 +405,27 @@ export class SqlParser extends CstParser {
       this.CONSUME(T.HAVING);
       this.SUBRULE2(this.expression, { LABEL: 'having' });
     });
+    this.OPTION8(() => {
+      this.CONSUME(T.ORDER);
+      this.CONSUME3(T.BY);
+      this.AT_LEAST_ONE_SEP2({ SEP: T.Comma, DEF: () => this.SUBRULE(this.orderItem) });
+    });
     this.OPTION6(() => {
       this.CONSUME(T.EMIT);
       this.OR([{ ALT: () => this.CONSUME(T.CHANGES) }, { ALT: () => this.CONSUME(T.FINAL) }]);
     });
-    this.OPTION7(() => this.SUBRULE(this.limitClause));
+    this.OPTION7(() => {
+      this.SUBRULE(this.limitClause);
+      this.OPTION9(() => {
+        this.CONSUME(T.OFFSET);
+        this.CONSUME(T.IntegerLiteral, { LABEL: 'offset' });
+      });
+    });
+  });
+
+  public readonly orderItem = this.RULE('orderItem', () => {
+    this.SUBRULE(this.expression);
+    this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.ASC) }, { ALT: () => this.CONSUME(T.DESC) }]));
   });
 
   public readonly limitClause = this.RULE('limitClause', () => {

@@ -74,6 +74,9 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   const source = catalog.source(ref.name);
   if (!source) throw new SemanticError(`${ref.name} does not exist.`, ref.span);
   const alias = ref.alias ?? ref.name;
+  if (sinkName !== undefined && (query.orderBy || query.offset !== undefined)) {
+    throw new SemanticError('ORDER BY and OFFSET are only supported in pull queries', query.span);
+  }
   if (source.windowType && query.partitionBy) {
     throw new SemanticError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', query.span);
   }

@@ -28,7 +28,7 @@ import { insertValues } from './statements/insert-values.js';
 import { describe, describeFunction, explain, show } from './statements/metadata.js';
 import { createAsSelect, insertInto, terminate } from './statements/persistent.js';
 import { print } from './statements/print.js';
-import { runPullQuery } from '../materialize/pull-query.js';
+import { orderAndPage, runPullQuery } from '../materialize/pull-query.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
 
 export type { QueryHandle } from '../query/push-query.js';
@@ -196,10 +196,7 @@ export class Engine {
     if (analyzed.source.type === 'TABLE') {
       const table = ctx.materialized.get(analyzed.source.name);
       if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);
-      if (isAggregation(analyzed.root)) {
-        throw new SemanticError('Pull queries do not support GROUP BY yet', stmt.span);
-      }
-      const { rows } = runPullQuery(analyzed, stmt.query.where, table, ctx.metastore);
+      const { rows } = runPullQuery(analyzed, stmt.query, table, ctx.metastore);
       return {
         type: 'rows',
         statementText: text,
@@ -207,12 +204,16 @@ export class Engine {
         rows,
       };
     }
+    if (isAggregation(analyzed.root)) {
+      throw new SemanticError('GROUP BY in a pull query on a stream is not supported yet: aggregate into a table, then query it', stmt.span);
+    }
+    const ordered = stmt.query.orderBy !== undefined || stmt.query.offset !== undefined;
     const handle = runTransientQuery({
       root: analyzed.root,
       catalog: ctx.metastore,
       log: ctx.log,
       offsetReset: 'earliest',
-      limit: analyzed.limit,
+      limit: ordered ? undefined : analyzed.limit,
       bounded: true,
     });
     const rows: unknown[][] = [];
@@ -221,7 +222,7 @@ export class Engine {
       type: 'rows',
       statementText: text,
       columns: handle.columns.map((c) => ({ name: c.name, type: c.type })),
-      rows,
+      rows: ordered ? orderAndPage(rows, analyzed, stmt.query, ctx.metastore) : rows,
     };
   }
 
@@ -238,6 +239,9 @@ export class Engine {
       const text = substituteVariables(piece.text, ctx.variables);
       const stmt = parseStatement(text, piece.start);
       if (stmt.kind !== 'QueryStatement') throw new SemanticError('query() takes a SELECT statement', stmt.span);
+      if (stmt.query.orderBy || stmt.query.offset !== undefined) {
+        throw new SemanticError('ORDER BY and OFFSET are only supported in pull queries', stmt.span);
+      }
       const analyzed = analyzeQuery(stmt.query, ctx.metastore, undefined);
       return runTransientQuery({
         root: analyzed.root,

@@ -18,7 +18,7 @@ import { compileOver, type RowFn } from './expressions.js';
 import { compileArgs, makeAggregate } from './function-calls.js';
 import type { Pipeline } from './pipeline.js';
 import type { EmitMeta, RowEmitter } from './row-pipeline.js';
-import { buildSourceDecoder } from './source-decoder.js';
+import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 import { graceOf, windowStartsFor } from './windows.js';
 
 interface Parts {
@@ -301,6 +301,108 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     emitGroup(merged, null, [start, end], rec, end, errors, emit);
   };
 
+  function run(decoded: DecodedRow, rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void {
+    const row = decoded.row;
+    const ts = decoded.timestamp;
+    let current: { group: unknown[]; args: unknown[][] } | null = null;
+    if (!decoded.tombstone) {
+      let ok = true;
+      for (const p of predicates) {
+        try {
+          if (p.fn(row) !== true) ok = false;
+        } catch (e) {
+          ok = false;
+          errors({ kind: 'EXPRESSION', message: `Error evaluating predicate ${p.text}: ${errorMessage(e)}`, record: rec });
+        }
+        if (!ok) break;
+      }
+      if (ok) {
+        const group = groupValues(row, rec, errors);
+        if (group) current = { group, args: aggs.map((a) => a.args(row)) };
+      }
+    }
+    if (isTable) {
+      // Retract the key's previous row from its group, then add the new one.
+      const srcKey = encodeKey(inSchema.columns.map((c, i) => (c.role === 'KEY' ? row[i] : undefined)).filter((x) => x !== undefined));
+      const old = prior!.get(srcKey) as PriorRow | undefined;
+      if (old && current && encodeKey(old.group) === encodeKey(current.group)) {
+        // Same group: retract and add, then emit once.
+        const gk = encodeKey(current.group);
+        const g = (groups.get(gk) as GroupState | undefined) ?? fresh(current.group);
+        const before = having ? aggRow(g, null) : null;
+        undoFrom(g, old.args);
+        addTo(g, current.args);
+        groups.put(gk, g);
+        prior!.put(srcKey, current);
+        emitGroup(g, before, null, rec, ts, errors, emit);
+        return;
+      }
+      if (old) {
+        const gk = encodeKey(old.group);
+        const g = (groups.get(gk) as GroupState | undefined) ?? fresh(old.group);
+        const before = having ? aggRow(g, null) : null;
+        undoFrom(g, old.args);
+        groups.put(gk, g);
+        emitGroup(g, before, null, rec, ts, errors, emit);
+      }
+      if (current) prior!.put(srcKey, current);
+      else if (old) prior!.delete(srcKey);
+      if (!current) return;
+      const gk = encodeKey(current.group);
+      const g = (groups.get(gk) as GroupState | undefined) ?? fresh(current.group);
+      const before = having && groups.get(gk) ? aggRow(g, null) : null;
+      addTo(g, current.args);
+      groups.put(gk, g);
+      emitGroup(g, before, null, rec, ts, errors, emit);
+      return;
+    }
+    if (!current) return;
+    if (!spec) {
+      const gk = encodeKey(current.group);
+      const existing = groups.get(gk) as GroupState | undefined;
+      const g = existing ?? fresh(current.group);
+      const before = having && existing ? aggRow(g, null) : null;
+      addTo(g, current.args);
+      groups.put(gk, g);
+      emitGroup(g, before, null, rec, ts, errors, emit);
+      return;
+    }
+    // Windowed: stream time decides lateness; a window closes at its end plus grace.
+    if (ts > streamTime) {
+      streamTime = ts;
+      meta.put('streamTime', streamTime);
+    }
+    const grace = graceOf(spec);
+    if (spec.kind === 'SESSION') {
+      if (ts + spec.size + grace <= streamTime) {
+        stats.lateRecords++;
+        return;
+      }
+      processSession(current.group, current.args, ts, rec, errors, emit);
+      if (emitFinal) release(rec, errors, emit);
+      return;
+    }
+    for (const start of windowStartsFor(spec, ts)) {
+      const end = start + spec.size;
+      if (end + grace <= streamTime) {
+        // Late for this window: dropped and counted, as Kafka Streams does.
+        stats.lateRecords++;
+        continue;
+      }
+      const gk = `${encodeKey(current.group)}|${String(start).padStart(16, '0')}`;
+      const existing = groups.get(gk) as GroupState | undefined;
+      const g = existing ?? fresh(current.group);
+      const before = having && existing ? aggRow(g, [start, end]) : null;
+      addTo(g, current.args);
+      g.lastTs = Math.max(g.lastTs ?? ts, ts);
+      groups.put(gk, g);
+      if (emitFinal) hold(gk, start, end, end + grace);
+      else emitGroup(g, before, [start, end], rec, ts, errors, emit);
+    }
+    if (emitFinal) release(rec, errors, emit);
+  
+  }
+
   return {
     source,
     topics: [source.topic],
@@ -308,105 +410,11 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     stats,
     process(rec, errors, emit) {
       const decoded = decode(rec, errors);
-      if (decoded === null) return;
-      const row = decoded.row;
-      const ts = decoded.timestamp;
-      let current: { group: unknown[]; args: unknown[][] } | null = null;
-      if (!decoded.tombstone) {
-        let ok = true;
-        for (const p of predicates) {
-          try {
-            if (p.fn(row) !== true) ok = false;
-          } catch (e) {
-            ok = false;
-            errors({ kind: 'EXPRESSION', message: `Error evaluating predicate ${p.text}: ${errorMessage(e)}`, record: rec });
-          }
-          if (!ok) break;
-        }
-        if (ok) {
-          const group = groupValues(row, rec, errors);
-          if (group) current = { group, args: aggs.map((a) => a.args(row)) };
-        }
-      }
-      if (isTable) {
-        // Retract the key's previous row from its group, then add the new one.
-        const srcKey = encodeKey(inSchema.columns.map((c, i) => (c.role === 'KEY' ? row[i] : undefined)).filter((x) => x !== undefined));
-        const old = prior!.get(srcKey) as PriorRow | undefined;
-        if (old && current && encodeKey(old.group) === encodeKey(current.group)) {
-          // Same group: retract and add, then emit once.
-          const gk = encodeKey(current.group);
-          const g = (groups.get(gk) as GroupState | undefined) ?? fresh(current.group);
-          const before = having ? aggRow(g, null) : null;
-          undoFrom(g, old.args);
-          addTo(g, current.args);
-          groups.put(gk, g);
-          prior!.put(srcKey, current);
-          emitGroup(g, before, null, rec, ts, errors, emit);
-          return;
-        }
-        if (old) {
-          const gk = encodeKey(old.group);
-          const g = (groups.get(gk) as GroupState | undefined) ?? fresh(old.group);
-          const before = having ? aggRow(g, null) : null;
-          undoFrom(g, old.args);
-          groups.put(gk, g);
-          emitGroup(g, before, null, rec, ts, errors, emit);
-        }
-        if (current) prior!.put(srcKey, current);
-        else if (old) prior!.delete(srcKey);
-        if (!current) return;
-        const gk = encodeKey(current.group);
-        const g = (groups.get(gk) as GroupState | undefined) ?? fresh(current.group);
-        const before = having && groups.get(gk) ? aggRow(g, null) : null;
-        addTo(g, current.args);
-        groups.put(gk, g);
-        emitGroup(g, before, null, rec, ts, errors, emit);
-        return;
-      }
-      if (!current) return;
-      if (!spec) {
-        const gk = encodeKey(current.group);
-        const existing = groups.get(gk) as GroupState | undefined;
-        const g = existing ?? fresh(current.group);
-        const before = having && existing ? aggRow(g, null) : null;
-        addTo(g, current.args);
-        groups.put(gk, g);
-        emitGroup(g, before, null, rec, ts, errors, emit);
-        return;
-      }
-      // Windowed: stream time decides lateness; a window closes at its end plus grace.
-      if (ts > streamTime) {
-        streamTime = ts;
-        meta.put('streamTime', streamTime);
-      }
-      const grace = graceOf(spec);
-      if (spec.kind === 'SESSION') {
-        if (ts + spec.size + grace <= streamTime) {
-          stats.lateRecords++;
-          return;
-        }
-        processSession(current.group, current.args, ts, rec, errors, emit);
-        if (emitFinal) release(rec, errors, emit);
-        return;
-      }
-      for (const start of windowStartsFor(spec, ts)) {
-        const end = start + spec.size;
-        if (end + grace <= streamTime) {
-          // Late for this window: dropped and counted, as Kafka Streams does.
-          stats.lateRecords++;
-          continue;
-        }
-        const gk = `${encodeKey(current.group)}|${String(start).padStart(16, '0')}`;
-        const existing = groups.get(gk) as GroupState | undefined;
-        const g = existing ?? fresh(current.group);
-        const before = having && existing ? aggRow(g, [start, end]) : null;
-        addTo(g, current.args);
-        g.lastTs = Math.max(g.lastTs ?? ts, ts);
-        groups.put(gk, g);
-        if (emitFinal) hold(gk, start, end, end + grace);
-        else emitGroup(g, before, [start, end], rec, ts, errors, emit);
-      }
-      if (emitFinal) release(rec, errors, emit);
+      if (decoded !== null) run(decoded, rec, errors, emit);
+    },
+    processRow(row, rec, errors, emit) {
+      const rowtime = row[inSchema.columns.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME')];
+      run({ row, timestamp: Number(rowtime ?? 0), tombstone: false, window: null, nullKey: false }, rec, errors, emit);
     },
     flushState() {
       groups.flush();

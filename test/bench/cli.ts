@@ -1,15 +1,18 @@
 // `npm run bench`: Nexmark on Sluice, as ratios to hand-written baselines over the same storage.
 // It generates the data set once into a temporary data directory, then for each query runs
-// Sluice and the baseline side by side, each in its own process on its own copy of the data,
-// and prints a table.
+// Sluice and the baseline side by side, alternately, each run in its own process on its own
+// copy of the data, and prints a table of each side's best run.
 //
-//   --events N        events to generate (default 200000: the default set takes about a minute)
+//   --events N        events to generate (default 100000)
+//   --repeat N        runs per side and query (default 3; a query Sluice rejects runs its
+//                     baseline once)
 //   --query Q         only these queries (repeatable, or a comma list: --query q0,q5)
 //   --json FILE       write {"queries": {"q0": {eventsPerSec, baselineEventsPerSec, ratio,
 //                     peakRssMb, ...}, "q3": {"notRun": reason}}, ...}
 //   --seed S, --rate R, --out-of-order P   the generator's settings (see datagen-cli.ts)
-//   --profile DIR     run Sluice with node --cpu-prof, writing .cpuprofile files to DIR
-//                     (summarise one with: npx tsx test/bench/profile-summary.ts FILE)
+//   --profile DIR     write a CPU profile of each query's first Sluice run (the measured part
+//                     only) to DIR/QUERY-sluice.cpuprofile; summarise one with
+//                     npx tsx test/bench/profile-summary.ts FILE
 //   --keep            keep the temporary data directories (their path is printed)
 
 import { spawn } from 'node:child_process';
@@ -20,17 +23,18 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../runtime/engine/engine.js';
 import { generateNexmark } from './datagen.js';
-import { nexmarkConfig } from './options.js';
+import { nexmarkConfig, positiveInt } from './options.js';
 import { selectQueries, type BenchQuery } from './queries.js';
-import { entryFor, formatTable, type Entry, type MeasuredPair } from './report.js';
+import { entryFor, formatTable, type ChildResult, type Entry } from './report.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
-export const DEFAULT_EVENTS = '200000';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      events: { type: 'string', default: DEFAULT_EVENTS },
+      // The default set (every query, three runs a side) stays well under five minutes.
+      events: { type: 'string', default: '100000' },
+      repeat: { type: 'string', default: '3' },
       query: { type: 'string', multiple: true },
       json: { type: 'string' },
       seed: { type: 'string' },
@@ -42,6 +46,7 @@ async function main(): Promise<number> {
   });
   const queries = selectQueries(values.query);
   const config = nexmarkConfig(values);
+  const repeat = positiveInt('repeat', values.repeat);
   const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const started = performance.now();
@@ -56,17 +61,21 @@ async function main(): Promise<number> {
     } finally {
       await engine.close();
     }
-    console.log('Each query: Sluice, then the baseline, each in a child process on its own copy of the on-disk log.\n');
+    console.log(`Each query: Sluice and the baseline alternately, ${repeat} run(s) each, every run in a child process on its own copy of the on-disk log.\n`);
 
     const entries: Record<string, Entry> = {};
     let failures = 0;
     for (const q of queries) {
       try {
-        const pair: MeasuredPair = {
-          sluice: await measure('sluice', q, source, root, profileDir),
-          baseline: await measure('baseline', q, source, root, undefined),
-        };
-        entries[q.id] = entryFor(pair);
+        const sluice: ChildResult[] = [];
+        const baseline: ChildResult[] = [];
+        for (let i = 0; i < repeat; i++) {
+          const profile = profileDir && i === 0 ? path.join(profileDir, `${q.id}-sluice.cpuprofile`) : undefined;
+          sluice.push(await measure('sluice', q, source, root, profile));
+          baseline.push(await measure('baseline', q, source, root, undefined));
+          if (sluice[0]!.result.kind === 'notRun') break;
+        }
+        entries[q.id] = entryFor(sluice, baseline);
         const e = entries[q.id]!;
         console.log('notRun' in e ? `${q.id}: not run` : `${q.id}: ratio ${e.ratio.toFixed(2)}`);
       } catch (e) {
@@ -81,6 +90,7 @@ async function main(): Promise<number> {
       const doc = {
         queries: entries,
         events: config.events,
+        repeat,
         generator: { seed: config.seed, eventsPerSecond: config.eventsPerSecond, outOfOrderShare: config.outOfOrderShare, maxDelayMs: config.maxDelayMs },
         storage: 'embedded (SQLite, on disk)',
         node: process.version,
@@ -102,14 +112,13 @@ async function measure(
   q: BenchQuery,
   source: string,
   root: string,
-  profileDir: string | undefined,
-): Promise<MeasuredPair['sluice']> {
+  profileFile: string | undefined,
+): Promise<ChildResult> {
   const dir = path.join(root, `${q.id}-${system}`);
   cpSync(source, dir, { recursive: true, filter: (p) => path.basename(p) !== 'sluice.lock' });
   try {
-    const prof = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${q.id}-${system}.cpuprofile`] : [];
-    const out = await run(process.execPath, [...prof, '--import', 'tsx', CHILD, system, q.id, dir]);
-    return JSON.parse(out.trim().split('\n').pop()!) as MeasuredPair['sluice'];
+    const out = await run(process.execPath, ['--import', 'tsx', CHILD, system, q.id, dir, ...(profileFile ? [profileFile] : [])]);
+    return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly callFrame: { readonly functionName: string; readonly url: string };
 }
 interface Profile {
   readonly nodes: readonly ProfileNode[];
@@ -22,7 +22,7 @@ interface SelfTime {
   readonly share: number;
 }
 
-/** Self time per function (name + file:line) and per file, largest first. */
+/** Self time per function (name and file) and per file, largest first. */
 function summarise(profile: Profile): { total: number; functions: SelfTime[]; files: SelfTime[] } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const fn = new Map<string, number>();
@@ -33,11 +33,11 @@ function summarise(profile: Profile): { total: number; functions: SelfTime[]; fi
     const us = profile.timeDeltas[i] ?? 0;
     if (!node) continue;
     total += us;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url === '' ? '' : `${shortPath(url)}:${lineNumber + 1}`;
-    const fname = `${functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
+    // No line numbers: under tsx they are the transpiled code's, not the source's.
+    const { functionName, url } = node.callFrame;
+    const fname = `${functionName || '(anonymous)'}${url === '' ? '' : ` ${shortPath(url)}`}`;
     fn.set(fname, (fn.get(fname) ?? 0) + us);
-    const f = url === '' ? `(${functionName || 'native'})` : shortPath(url);
+    const f = url === '' ? functionName || '(native)' : shortPath(url);
     file.set(f, (file.get(f) ?? 0) + us);
   }
   const rank = (m: Map<string, number>) =>

@@ -63,3 +63,35 @@ describe('pull queries', () => {
     ]);
   });
 });
+
+describe('pull queries beyond ksqlDB', () => {
+  it('support ORDER BY, OFFSET and GROUP BY with aggregates over a table', async () => {
+    await engine.execute(`
+      CREATE TABLE items (id INT PRIMARY KEY, cat STRING, price DOUBLE) WITH (kafka_topic='items', partitions=1, value_format='JSON');
+      INSERT INTO items (id, cat, price) VALUES (1, 'a', 3.0);
+      INSERT INTO items (id, cat, price) VALUES (2, 'b', 1.0);
+      INSERT INTO items (id, cat, price) VALUES (3, 'a', 2.0);
+      INSERT INTO items (id, cat, price) VALUES (4, 'c', 5.0);
+      INSERT INTO items (id, cat, price) VALUES (3, 'b', 2.0);`);
+    await engine.drain();
+    expect(await rows('SELECT id, price FROM items ORDER BY price DESC;')).toEqual([
+      [4, 5],
+      [1, 3],
+      [3, 2],
+      [2, 1],
+    ]);
+    expect(await rows('SELECT id FROM items ORDER BY id LIMIT 2 OFFSET 1;')).toEqual([[2], [3]]);
+    // The update of item 3 moved it from 'a' to 'b': the grouping sees the current state.
+    expect(await rows('SELECT cat, COUNT(*) AS n, SUM(price) AS total FROM items GROUP BY cat ORDER BY cat;')).toEqual([
+      ['a', 1, 3],
+      ['b', 2, 3],
+      ['c', 1, 5],
+    ]);
+  });
+
+  it('reject ORDER BY in persistent and push queries', async () => {
+    await engine.execute("CREATE STREAM s (id INT KEY, v INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');");
+    await expect(engine.execute('CREATE STREAM t AS SELECT * FROM s ORDER BY v;')).rejects.toThrow(/only supported in pull queries/);
+    await expect(engine.query('SELECT * FROM s ORDER BY v EMIT CHANGES;')).rejects.toThrow(/only supported in pull queries/);
+  });
+});

@@ -57,7 +57,7 @@ export const DEFAULT_CONFIG: Omit<NexmarkConfig, 'events'> = {
   seed: 42,
   // Nexmark's standard first event rate.
   eventsPerSecond: 10_000,
-  // Well inside the queries' grace periods (10 s and more), so the out-of-order events test
+  // Well inside the queries' join windows and grace periods, so out-of-order events test
   // reordering without being dropped as late.
   outOfOrderShare: 0.05,
   maxDelayMs: 2_000,
