@@ -27,6 +27,15 @@ function describe(step: Step): string {
     case 'StreamSelect':
     case 'TableSelect':
       return `${step.kind} [${step.items.map((i) => `${formatExpression(i.expr)} AS ${i.name}${i.key ? ' (KEY)' : ''}`).join(', ')}]`;
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin': {
+      const within = step.kind === 'StreamStreamJoin' ? `; WITHIN (${step.before} ms, ${step.after} ms)${step.grace !== undefined ? ` GRACE ${step.grace} ms` : ''}` : '';
+      const rekey = [step.repartitionLeft ? 'left' : '', step.repartitionRight ? 'right' : ''].filter(Boolean).join(', ');
+      return `${step.kind} [${step.joinType} ON ${formatExpression(step.leftExpression)} = ${formatExpression(step.rightExpression)}${within}; KEY ${step.keyName}${rekey ? `; REPARTITION ${rekey}` : ''}]`;
+    }
+    case 'ForeignKeyTableTableJoin':
+      return `ForeignKeyTableTableJoin [${step.joinType} ON ${formatExpression(step.leftExpression)}]`;
     case 'StreamSink':
     case 'TableSink':
       return `${step.kind} [${step.sink}] topic=${step.topic} key=${step.formats.keyFormat} value=${step.formats.valueFormat} | ${schema}`;

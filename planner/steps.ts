@@ -2,7 +2,7 @@
 // (expressions are kept as AST, which is plain data), so a persistent query's plan can be
 // stored in the command log and rebuilt exactly after a restart.
 
-import type { Expression } from '../grammar/ast.js';
+import type { Expression, JoinType } from '../grammar/ast.js';
 import type { ColumnRole, WindowKind } from './catalog.js';
 import type { FormatName, FormatOptions } from './formats.js';
 import type { SqlType } from './types.js';
@@ -123,6 +123,59 @@ export interface TableSelect {
   readonly items: readonly SelectItem[];
   readonly schema: StepSchema;
 }
+/**
+ * The parts every key-equality join shares. Rows of a join's inputs name their columns
+ * `ALIAS_COLUMN` (a source's columns prefixed with its alias, as ksqlDB names joined columns);
+ * the output row is the join key, then the left input's row, then the right input's.
+ */
+interface JoinBase {
+  readonly left: Step;
+  readonly right: Step;
+  readonly joinType: JoinType;
+  /** The join criteria: `leftExpression = rightExpression`, each over its own input's row. */
+  readonly leftExpression: Expression;
+  readonly rightExpression: Expression;
+  /**
+   * The side's join expression is not its key, so ksqlDB re-keys it through a repartition
+   * topic; Sluice re-keys in-process (the whole query runs in one task), with the same result.
+   */
+  readonly repartitionLeft: boolean;
+  readonly repartitionRight: boolean;
+  /** The join key column, first in the output row: a source column's name or ROWKEY. */
+  readonly keyName: string;
+  readonly schema: StepSchema;
+}
+/** Stream-stream join within a time window; all durations in milliseconds. */
+export interface StreamStreamJoin extends JoinBase {
+  readonly kind: 'StreamStreamJoin';
+  readonly before: number;
+  readonly after: number;
+  /** GRACE PERIOD; unset keeps ksqlDB's legacy behaviour (outer results emitted eagerly). */
+  readonly grace: number | undefined;
+}
+/** Each stream row looks up the table's current row; table updates emit nothing. */
+export interface StreamTableJoin extends JoinBase {
+  readonly kind: 'StreamTableJoin';
+}
+/** Primary-key table-table join: either side's change emits the joined row. */
+export interface TableTableJoin extends JoinBase {
+  readonly kind: 'TableTableJoin';
+}
+/**
+ * Foreign-key table-table join: `leftExpression` (over the left table's row) names the right
+ * table's primary key. The result is keyed by the left table's primary key; the output row is
+ * the left row, then the right row.
+ */
+export interface ForeignKeyTableTableJoin {
+  readonly kind: 'ForeignKeyTableTableJoin';
+  readonly left: Step;
+  readonly right: Step;
+  readonly joinType: 'INNER' | 'LEFT';
+  readonly leftExpression: Expression;
+  readonly schema: StepSchema;
+}
+export type JoinStep = StreamStreamJoin | StreamTableJoin | TableTableJoin | ForeignKeyTableTableJoin;
+
 interface SinkBase {
   readonly input: Step;
   readonly sink: string;
@@ -154,6 +207,10 @@ export type Step =
   | TableAggregate
   | StreamSelect
   | TableSelect
+  | StreamStreamJoin
+  | StreamTableJoin
+  | TableTableJoin
+  | ForeignKeyTableTableJoin
   | StreamSink
   | TableSink;
 
@@ -175,6 +232,11 @@ export function stepInputs(step: Step): readonly Step[] {
     case 'StreamSink':
     case 'TableSink':
       return [step.input];
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin':
+    case 'ForeignKeyTableTableJoin':
+      return [step.left, step.right];
   }
 }
 

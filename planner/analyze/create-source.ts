@@ -73,7 +73,7 @@ export function analyzeCreateSource(
       stmt.span,
     );
   }
-  if (stmt.orReplace && stmt.isSource) {
+  if (stmt.orReplace && (stmt.isSource || existing?.isSource)) {
     throw new SemanticError(
       `Cannot add ${kind} '${stmt.name}': CREATE OR REPLACE is not supported on source ${kind}s.`,
       stmt.span,

@@ -51,6 +51,10 @@ export function analyzeCreateAsSelect(
     throw new SemanticError(`Cannot add ${kind} '${stmt.name}': CREATE OR REPLACE is not supported on source ${kind}s.`, stmt.span);
   }
   const q = analyzeQuery(stmt.query, catalog, stmt.name);
+  if (q.source.type === 'TABLE' && q.source.windowType !== undefined) {
+    throw new SemanticError('KSQL does not support persistent queries on windowed tables.', stmt.span);
+  }
+
   if (stmt.sourceType === 'STREAM' && q.sourceType === 'TABLE') {
     throw new SemanticError(
       'Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.',
@@ -107,6 +111,10 @@ export function analyzeCreateAsSelect(
   if (props.timestamp !== undefined) {
     const col = columns.find((c) => c.name === props.timestamp!.toUpperCase()) ?? columns.find((c) => c.name === props.timestamp);
     if (!col) throw new SemanticError(`The TIMESTAMP column set in the WITH clause does not exist in the schema: '${props.timestamp.toUpperCase()}'`, stmt.span);
+    const ok = col.type.kind === 'BIGINT' || col.type.kind === 'TIMESTAMP' || (col.type.kind === 'STRING' && props.timestampFormat !== undefined);
+    if (!ok) {
+      throw new SemanticError(`Timestamp column, \`${col.name}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified`, stmt.span);
+    }
     timestampColumn = col.name;
   }
   const newSource: SourceInfo = {

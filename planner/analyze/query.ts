@@ -146,6 +146,9 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   const namer = new ColumnNamer(new Set(inSchema.columns.map((c) => c.name)));
   const nameFor = (e: Expression) => namer.nameFor(e);
 
+  if (query.partitionBy && query.partitionBy.length === 0) {
+    throw new SemanticError('PARTITION BY requires at least one expression', query.span);
+  }
   const partitionExprs = query.partitionBy?.filter((p) => p.kind !== 'NullLiteral');
   if (query.partitionBy && partitionExprs!.length !== query.partitionBy.length && query.partitionBy.length > 1) {
     throw new SemanticError('PARTITION BY NULL cannot be combined with other expressions', query.span);

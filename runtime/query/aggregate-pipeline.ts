@@ -59,6 +59,10 @@ function collect(step: Step, parts: Parts): void {
       return;
     case 'StreamSelectKey':
     case 'StreamFlatMap':
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin':
+    case 'ForeignKeyTableTableJoin':
       throw new Error(`${step.kind} is not supported before an aggregation`);
     default:
       assertNever(step, 'step');
@@ -72,6 +76,10 @@ export function isAggregation(step: Step): boolean {
       return true;
     case 'StreamSource':
     case 'TableSource':
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin':
+    case 'ForeignKeyTableTableJoin':
       return false;
     default:
       return isAggregation(step.input);

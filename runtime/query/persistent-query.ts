@@ -73,7 +73,7 @@ export class PersistentQuery {
     this.groupId = groupIdFor(opts.id);
     this.log = opts.log;
     this.pipeline = buildPipeline(opts.sink, opts.catalog, opts.log, this.groupId);
-    this.encoder = buildSinkEncoder(opts.sink);
+    this.encoder = buildSinkEncoder(opts.sink, opts.catalog);
     this.batchSize = opts.batchSize ?? 2000;
     this.materialize = opts.materialize;
     this.writeOutputs = opts.writeOutputs ?? true;

@@ -75,6 +75,11 @@ function collect(step: Step, parts: Parts): void {
     case 'StreamAggregate':
     case 'TableAggregate':
       throw new Error('aggregations run in the aggregate pipeline');
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin':
+    case 'ForeignKeyTableTableJoin':
+      throw new Error('joins run in the join pipeline');
     default:
       assertNever(step, 'step');
   }

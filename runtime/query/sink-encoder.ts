@@ -4,6 +4,8 @@
 import type { SinkStep } from '../../planner/steps.js';
 import type { ProducerRecord } from '../log/log.js';
 import type { EmitMeta } from './row-pipeline.js';
+import type { Catalog } from '../../planner/catalog.js';
+import { InvalidTimestampError, timestampReader } from './timestamp-column.js';
 import { createSerde } from '../serde/index.js';
 import { keySerdeFor } from './source-decoder.js';
 
@@ -12,11 +14,9 @@ export interface SinkEncoder {
   encode(key: unknown[], value: unknown[] | null, meta: EmitMeta): ProducerRecord;
 }
 
-export class InvalidTimestampError extends Error {
-  override readonly name = 'InvalidTimestampError';
-}
+export { InvalidTimestampError };
 
-export function buildSinkEncoder(sink: SinkStep): SinkEncoder {
+export function buildSinkEncoder(sink: SinkStep, catalog: Catalog): SinkEncoder {
   const cols = sink.schema.columns;
   const keyCols = cols.filter((c) => c.role === 'KEY');
   const valueCols = cols.filter((c) => c.role !== 'KEY');
@@ -25,14 +25,13 @@ export function buildSinkEncoder(sink: SinkStep): SinkEncoder {
   const valueSerde = createSerde(sink.formats.valueFormat, valueCols, sink.formats.valueFormatOptions, 'value');
   const tsKey = sink.timestampColumn !== undefined ? keyCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
   const tsValue = sink.timestampColumn !== undefined ? valueCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
+  const tsCol = tsKey >= 0 ? keyCols[tsKey] : tsValue >= 0 ? valueCols[tsValue] : undefined;
+  const readTs = tsCol ? timestampReader(tsCol.name, tsCol.type, sink.timestampFormat, catalog) : undefined;
   return {
     encode(key, value, meta) {
       const window = meta.window;
       let ts = meta.timestamp;
-      const v = tsKey >= 0 ? key[tsKey] : tsValue >= 0 && value !== null ? value[tsValue] : undefined;
-      if (typeof v === 'bigint') ts = Number(v);
-      else if (typeof v === 'number') ts = v;
-      if (ts < 0) throw new InvalidTimestampError(`Invalid (negative) timestamp ${ts} from column ${sink.timestampColumn}`);
+      if (readTs && (tsKey >= 0 || value !== null)) ts = readTs(tsKey >= 0 ? key[tsKey] : value![tsValue]);
       const nullKey = keyCols.length === 0 || meta.nullKey;
       return {
         timestamp: ts,

@@ -3,11 +3,11 @@
 
 import type { Catalog } from '../../planner/catalog.js';
 import type { StreamSource, TableSource } from '../../planner/steps.js';
-import { STRING } from '../../planner/types.js';
 import type { LogRecord } from '../log/log.js';
 import { createSerde, windowedKeySerde } from '../serde/index.js';
 import type { RowSerde } from '../serde/serde.js';
 import { errorMessage, type ErrorSink } from './errors.js';
+import { timestampReader } from './timestamp-column.js';
 
 export interface DecodedRow {
   readonly row: unknown[];
@@ -55,17 +55,7 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
   const nKeys = keyIdx.length;
   const isTable = step.kind === 'TableSource';
   const tsIdx = step.timestampColumn !== undefined ? cols.findIndex((c) => c.name === step.timestampColumn) : -1;
-  const tsType = tsIdx >= 0 ? cols[tsIdx]!.type : undefined;
-  let parseTs: ((s: string) => number) | undefined;
-  if (tsType?.kind === 'STRING') {
-    const call = catalog.functions.resolveScalar('STRINGTOTIMESTAMP', [
-      { kind: 'value', type: STRING },
-      { kind: 'value', type: STRING, literal: step.timestampFormat },
-    ]);
-    const impl = call.overload.make({ ...call.call, returnType: call.returnType });
-    const fmt = step.timestampFormat;
-    parseTs = (s) => Number(impl(s, fmt) as bigint | number);
-  }
+  const readTs = tsIdx >= 0 ? timestampReader(step.timestampColumn!, cols[tsIdx]!.type, step.timestampFormat, catalog) : undefined;
 
   return (rec, errors) => {
     const row = new Array<unknown>(width);
@@ -98,20 +88,13 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
       }
     }
     let timestamp = rec.timestamp;
-    if (tsIdx >= 0 && !tombstone) {
-      const v = row[tsIdx];
-      let t: number | undefined;
+    if (readTs && !tombstone) {
       try {
-        t = v === null || v === undefined ? undefined : typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : parseTs!(String(v));
+        timestamp = readTs(row[tsIdx]);
       } catch (e) {
-        errors({ kind: 'TIMESTAMP', message: `Failed to extract timestamp from column ${step.timestampColumn}: ${errorMessage(e)}`, record: rec });
+        errors({ kind: 'TIMESTAMP', message: errorMessage(e), record: rec });
         return null;
       }
-      if (t === undefined || !Number.isFinite(t) || t < 0) {
-        errors({ kind: 'TIMESTAMP', message: `Invalid timestamp in column ${step.timestampColumn}: ${String(v)}`, record: rec });
-        return null;
-      }
-      timestamp = t;
     }
     row[rowtimeIdx] = BigInt(timestamp);
     row[rowtimeIdx + 1] = rec.partition;

@@ -27,12 +27,13 @@ export interface GenerateResult {
 
 export async function generateNexmark(engine: Engine, config: NexmarkConfig): Promise<GenerateResult> {
   const start = performance.now();
+  // The catalog is there once the engine has opened (and replayed its command log).
+  const log = await engine.log();
   const existing = NEXMARK_TOPICS.filter((t) => engine.source(t.toUpperCase()) !== undefined);
   if (existing.length > 0) {
     throw new Error(`the data directory already has Nexmark sources (${existing.join(', ')}): use a fresh one`);
   }
   await engine.execute(readFileSync(SOURCES_SQL, 'utf8'));
-  const log = await engine.log();
   const pending = new Map<NexmarkTopic, ProducerRecord[]>(NEXMARK_TOPICS.map((t) => [t, []]));
   const counts = new Map<NexmarkTopic, { records: number; bytes: number }>(NEXMARK_TOPICS.map((t) => [t, { records: 0, bytes: 0 }]));
   for (const event of generateEvents(config)) {
