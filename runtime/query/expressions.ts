@@ -7,9 +7,10 @@ import type { StepSchema } from '../../planner/steps.js';
 import { schemaScope } from '../../planner/analyze/schema-scope.js';
 import { typeExpression } from '../../planner/expressions/typer.js';
 import type { SqlType } from '../../planner/types.js';
-import { compileExpression } from '../expr/compile.js';
+import { compileExpression, type NestedErrorSink } from '../expr/compile.js';
 
-export type RowFn = (row: readonly unknown[]) => unknown;
+/** A compiled expression; `onError` hears about sub-expressions that failed and became null. */
+export type RowFn = (row: readonly unknown[], onError?: NestedErrorSink) => unknown;
 
 export interface CompiledExpression {
   readonly fn: RowFn;

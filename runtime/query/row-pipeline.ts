@@ -120,12 +120,21 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
     nullKey: d.nullKey && !rekeyed,
   });
 
+  // Sub-expressions that fail become null inside an expression (as in ksqlDB); they are still
+  // reported. One sink per pipeline, pointed at the record being processed.
+  let nestedRec: LogRecord | undefined;
+  let nestedErrors: ErrorSink | undefined;
+  const nested = (e: unknown, where: string) =>
+    nestedErrors?.({ kind: 'EXPRESSION', message: `Error in ${where}: ${errorMessage(e)}`, record: nestedRec! });
+
   /** Evaluates columns; a column whose expression throws is null, and the error is reported. */
   const evaluate = (fns: readonly { fn: RowFn; name: string }[], row: readonly unknown[], rec: LogRecord, errors: ErrorSink) => {
     const out = new Array<unknown>(fns.length);
+    nestedRec = rec;
+    nestedErrors = errors;
     for (let i = 0; i < fns.length; i++) {
       try {
-        const v = fns[i]!.fn(row);
+        const v = fns[i]!.fn(row, nested);
         out[i] = v === undefined ? null : v;
       } catch (e) {
         out[i] = null;

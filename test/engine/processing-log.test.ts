@@ -31,3 +31,28 @@ describe('processing log', () => {
     }
   });
 });
+
+describe('expression errors', () => {
+  it('yield null where they happen, are logged, and the row still flows (as in ksqlDB)', async () => {
+    const engine = new Engine({ memory: true, properties: { 'auto.offset.reset': 'earliest' } });
+    try {
+      await engine.execute(`
+        CREATE STREAM a (id INT KEY, s STRING) WITH (kafka_topic='a', value_format='JSON', partitions=1);
+        CREATE STREAM b AS SELECT id, ARRAY[1, CAST(s AS INT)] AS arr, 10 / CAST(s AS INT) AS q FROM a;
+        INSERT INTO a (id, s) VALUES (1, 'x');
+        INSERT INTO a (id, s) VALUES (2, '5');`);
+      await engine.drain();
+      const log = await engine.log();
+      const out = (await log.fetch('B', 0, 0, 10)).map((r) => JSON.parse(r.value!.toString()));
+      expect(out).toEqual([
+        { ARR: [1, null], Q: null },
+        { ARR: [1, 5], Q: 2 },
+      ]);
+      const errors = (await log.fetch('sluice_processing_log', 0, 0, 10)).map((r) => JSON.parse(r.value!.toString()));
+      expect(errors.length).toBeGreaterThanOrEqual(2);
+      expect(errors.every((e) => e.ERROR_KIND === 'EXPRESSION' && e.OFFSET === 0)).toBe(true);
+    } finally {
+      await engine.close();
+    }
+  });
+});
