@@ -19,7 +19,7 @@ import { compileArgs, makeAggregate } from './function-calls.js';
 import type { Pipeline } from './pipeline.js';
 import type { EmitMeta, RowEmitter } from './row-pipeline.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
-import { graceOf, windowStartsFor } from './windows.js';
+import { DEFAULT_RETENTION_MS, graceOf, windowStartsFor } from './windows.js';
 
 interface Parts {
   source?: StreamSource | TableSource;
@@ -167,6 +167,21 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   const prior = isTable ? openStore(log, `${storeName}_source`) : undefined;
   const meta = openStore(log, `${storeName}_meta`);
   const emitFinal = agg.emitFinal;
+  // Window retention: windows ending before stream time minus retention are deleted from the
+  // state (and from the materialised view by its owner). The index orders windows by end.
+  const retention = spec ? (spec.retention ?? Math.max(spec.size + graceOf(spec), DEFAULT_RETENTION_MS)) : undefined;
+  const byEnd = spec ? openStore(log, `${storeName}_byend`) : undefined;
+  const pad = (n: number) => String(n).padStart(16, '0');
+  const indexWindow = (gk: string, end: number) => byEnd!.put(`${pad(end)}|${gk}`, gk);
+  const trimWindows = () => {
+    if (!byEnd || streamTime < 0) return;
+    const cutoff = streamTime - retention!;
+    if (cutoff <= 0) return;
+    for (const [k, gk] of byEnd.scanRange('', pad(cutoff))) {
+      byEnd.delete(k);
+      groups.delete(gk as string);
+    }
+  };
   const open = emitFinal ? openStore(log, `${storeName}_open`) : undefined;
   const openKey = (w: OpenWindow) => `${String(w.closeAt).padStart(16, '0')}|${w.gk}`;
   /** EMIT FINAL: hold a window's result until it closes, instead of emitting each update. */
@@ -295,6 +310,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       merged.lastTs = end;
       const gk = `${prefix}${String(start).padStart(16, '0')}`;
       groups.put(gk, merged);
+      indexWindow(gk, end);
       hold(gk, start, end, end + gap + graceOf(spec!));
       return;
     }
@@ -305,6 +321,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       emit(k, null, m);
     }
     groups.put(`${prefix}${String(start).padStart(16, '0')}`, merged);
+    indexWindow(`${prefix}${String(start).padStart(16, '0')}`, end);
     // A session's record time is its end, as Kafka Streams stamps session results.
     emitGroup(merged, null, [start, end], rec, end, errors, emit);
   };
@@ -416,6 +433,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     topics: [source.topic],
     schema: parts.schema!,
     stats,
+    retentionCutoff: () => (retention !== undefined && streamTime >= 0 ? streamTime - retention : undefined),
     process(rec, errors, emit) {
       const decoded = decode(rec, errors);
       if (decoded !== null) run(decoded, rec, errors, emit);
@@ -425,13 +443,16 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       run({ row, timestamp: Number(rowtime ?? 0), tombstone: false, window: null, nullKey: false }, rec, errors, emit);
     },
     flushState() {
+      trimWindows();
       groups.flush();
+      byEnd?.flush();
       prior?.flush();
       meta.flush();
       open?.flush();
     },
     discardState() {
       groups.discard();
+      byEnd?.discard();
       prior?.discard();
       meta.discard();
       open?.discard();
@@ -439,6 +460,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     },
     destroyState() {
       groups.destroy();
+      byEnd?.destroy();
       prior?.destroy();
       meta.destroy();
       open?.destroy();

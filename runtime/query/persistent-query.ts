@@ -176,6 +176,8 @@ export class PersistentQuery {
               state: () => {
                 this.pipeline.flushState?.();
                 mv?.flush();
+                const cutoff = this.pipeline.retentionCutoff?.();
+                if (mv && cutoff !== undefined && cutoff > 0) mv.trimWindowsBefore(cutoff);
               },
             }
           : {}),

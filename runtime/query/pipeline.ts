@@ -16,6 +16,8 @@ export interface Pipeline {
   readonly topics: readonly string[];
   /** Records a windowed operator dropped because their window had closed. */
   readonly stats?: { readonly lateRecords: number };
+  /** Windowed state: windows ending before this time have passed their retention. */
+  retentionCutoff?(): number | undefined;
   readonly schema: StepSchema;
   process(rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void;
   /**

@@ -16,3 +16,6 @@ export function windowStartsFor(spec: WindowSpec, ts: number): number[] {
 export function graceOf(spec: WindowSpec): number {
   return spec.grace ?? DEFAULT_GRACE_MS;
 }
+
+/** ksqlDB's default retention of windowed state: 7 days, or size plus grace if longer. */
+export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;

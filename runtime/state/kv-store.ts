@@ -21,6 +21,8 @@ export interface KeyValueStore {
   delete(key: string): void;
   /** Every committed and cached entry whose key starts with `prefix` (range scans for windows). */
   scanPrefix(prefix: string): [string, unknown][];
+  /** Every entry with from <= key < to, in key order. */
+  scanRange(from: string, to: string): [string, unknown][];
   flush(): void;
   discard(): void;
   /** Deletes the store's table (TERMINATE / DROP). */
@@ -89,10 +91,14 @@ export class SqliteKeyValueStore implements KeyValueStore {
   }
 
   scanPrefix(prefix: string): [string, unknown][] {
+    return this.scanRange(prefix, prefix + '\uffff');
+  }
+
+  scanRange(from: string, to: string): [string, unknown][] {
     const out = new Map<string, unknown>();
-    for (const [k, v] of this.stmts.scan.all(prefix, prefix + '\uffff') as [string, string][]) out.set(k, this.codec.fromJson(decodeState(v)));
+    for (const [k, v] of this.stmts.scan.all(from, to) as [string, string][]) out.set(k, this.codec.fromJson(decodeState(v)));
     for (const [k, v] of this.cache) {
-      if (!k.startsWith(prefix)) continue;
+      if (k < from || k >= to) continue;
       if (v === DELETED) out.delete(k);
       else out.set(k, v);
     }
@@ -149,7 +155,10 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.map.delete(key);
   }
   scanPrefix(prefix: string): [string, unknown][] {
-    return [...this.map].filter(([k]) => k.startsWith(prefix)).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    return this.scanRange(prefix, prefix + '\uffff');
+  }
+  scanRange(from: string, to: string): [string, unknown][] {
+    return [...this.map].filter(([k]) => k >= from && k < to).sort((a, b) => (a[0] < b[0] ? -1 : 1));
   }
   flush() {}
   discard() {}

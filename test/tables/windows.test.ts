@@ -67,4 +67,18 @@ describe('windows', () => {
       ['a', 20, 30, { N: 2 }],
     ]);
   });
+
+  it('deletes windows past their retention from the state and the materialised table', async () => {
+    await engine.execute(`
+      CREATE STREAM s (k STRING KEY, v INT) WITH (kafka_topic='s', partitions=1, value_format='JSON');
+      CREATE TABLE t AS SELECT k, COUNT(*) AS n FROM s
+        WINDOW TUMBLING (SIZE 10 MILLISECONDS, RETENTION 30 MILLISECONDS, GRACE PERIOD 0 MILLISECONDS) GROUP BY k;
+      INSERT INTO s (ROWTIME, k, v) VALUES (1, 'a', 1);
+      INSERT INTO s (ROWTIME, k, v) VALUES (25, 'a', 1);`);
+    await engine.drain();
+    await engine.execute("INSERT INTO s (ROWTIME, k, v) VALUES (100, 'a', 1);");
+    await engine.drain();
+    const r = (await engine.execute("SELECT WINDOWSTART FROM t WHERE k = 'a';"))[0]!;
+    expect(r.type === 'rows' && r.rows.map((x) => Number(x[0]))).toEqual([100]);
+  });
 });
