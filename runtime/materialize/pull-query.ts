@@ -1,6 +1,6 @@
 // Pull queries over a materialised table: read the committed rows from SQLite (narrowed in
-// SQL by key equality where the WHERE clause allows it), then run the same compiled filter
-// and projection a push query would. The answer reflects one committed batch.
+// SQL, on the table's index, as far as the WHERE clause allows), then run the same compiled
+// filter and projection a push query would. The answer reflects one committed batch.
 
 import type { Expression, Query } from '../../grammar/ast.js';
 import type { Catalog } from '../../planner/catalog.js';
@@ -16,16 +16,22 @@ import type { ProcessingError } from '../query/errors.js';
 import type { MaterializedTable } from './materialized-table.js';
 import { toSql } from './sql-values.js';
 
-/** A literal's value for a key column of the given type, or undefined when not translatable. */
+/** A literal's value comparable in SQLite with a column of the given type, or undefined. */
 function literalFor(e: Expression, col: StepColumn): unknown | undefined {
   switch (col.type.kind) {
     case 'INT':
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
       return e.kind === 'IntegerLiteral' ? Number(e.text) : undefined;
     case 'BIGINT':
       return e.kind === 'IntegerLiteral' ? BigInt(e.text) : undefined;
+    case 'DOUBLE':
+      return e.kind === 'IntegerLiteral' || e.kind === 'DecimalLiteral' || e.kind === 'DoubleLiteral' ? Number(e.text) : undefined;
     case 'STRING':
       return e.kind === 'StringLiteral' ? e.value : undefined;
     default:
+      // DECIMAL is stored as text and nested types as JSON: SQLite can't order them.
       return undefined;
   }
 }
@@ -34,31 +40,57 @@ function conjuncts(e: Expression): Expression[] {
   return e.kind === 'Logical' && e.op === 'AND' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
+const FLIP = { '=': '=', '<>': '<>', '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
+
 /**
- * SQL narrowing for `key = literal` and `key IN (literals)` conjuncts. It only ever selects a
- * superset of the answer: the full predicate still runs on every row read.
+ * Pushes the WHERE clause's simple conjuncts into SQLite — `col op literal`, `col IN (...)`,
+ * `col BETWEEN a AND b`, `col IS [NOT] NULL`, on columns whose SQLite order is Sluice's — so
+ * key lookups and ranges use the table's index. It only ever selects a superset of the answer:
+ * the full predicate still runs on every row read.
  */
-export function keyConditions(where: Expression | undefined, table: MaterializedTable): { sql: string; params: unknown[] } {
+export function sqlConditions(where: Expression | undefined, table: MaterializedTable): { sql: string; params: unknown[] } {
   if (!where) return { sql: '', params: [] };
   const cols = table.schema.columns;
   const parts: string[] = [];
   const params: unknown[] = [];
-  for (const c of conjuncts(where)) {
-    let ref: Expression | undefined;
-    let values: Expression[] = [];
-    if (c.kind === 'Comparison' && c.op === '=') {
-      if (c.left.kind === 'ColumnRef') [ref, values] = [c.left, [c.right]];
-      else if (c.right.kind === 'ColumnRef') [ref, values] = [c.right, [c.left]];
-    } else if (c.kind === 'InList' && !c.negated && c.value.kind === 'ColumnRef') {
-      [ref, values] = [c.value, [...c.list]];
+  const column = (e: Expression) => {
+    if (e.kind !== 'ColumnRef') return undefined;
+    const idx = cols.findIndex((x) => x.name === e.name);
+    return idx < 0 ? undefined : cols[idx]!;
+  };
+  const quoted = (c: StepColumn) => `"${c.name.replace(/"/g, '""')}"`;
+  const push = (c: StepColumn, sql: string, lits: readonly Expression[]): void => {
+    const values = lits.map((l) => literalFor(l, c));
+    if (values.some((v) => v === undefined)) return;
+    parts.push(sql);
+    params.push(...values.map((v) => toSql(v, c.type)));
+  };
+  for (const e of conjuncts(where)) {
+    switch (e.kind) {
+      case 'Comparison': {
+        const [c, op, lit] = column(e.left) ? [column(e.left), e.op, e.right] : [column(e.right), FLIP[e.op], e.left];
+        // SQLite orders text by UTF-8 bytes, Sluice by UTF-16 units: strings only compare equal.
+        if (c && (op === '=' || c.type.kind !== 'STRING')) push(c, `${quoted(c)} ${op} ?`, [lit]);
+        break;
+      }
+      case 'InList': {
+        const c = column(e.value);
+        if (c && !e.negated) push(c, `${quoted(c)} IN (${e.list.map(() => '?').join(', ')})`, e.list);
+        break;
+      }
+      case 'Between': {
+        const c = column(e.value);
+        if (c && !e.negated && c.type.kind !== 'STRING') push(c, `${quoted(c)} BETWEEN ? AND ?`, [e.low, e.high]);
+        break;
+      }
+      case 'IsNull': {
+        const c = column(e.operand);
+        if (c) parts.push(`${quoted(c)} IS ${e.negated ? 'NOT ' : ''}NULL`);
+        break;
+      }
+      default:
+        break;
     }
-    if (!ref || ref.kind !== 'ColumnRef') continue;
-    const idx = cols.findIndex((x) => x.name === (ref as { name: string }).name && x.role === 'KEY');
-    if (idx < 0) continue;
-    const lits = values.map((v) => literalFor(v, cols[idx]!));
-    if (lits.some((l) => l === undefined)) continue;
-    parts.push(`"${cols[idx]!.name.replace(/"/g, '""')}" IN (${lits.map(() => '?').join(', ')})`);
-    params.push(...lits.map((l) => toSql(l, cols[idx]!.type)));
   }
   return { sql: parts.join(' AND '), params };
 }
@@ -103,7 +135,7 @@ export function runPullQuery(
   const aggregating = isAggregation(analyzed.root);
   // Without ORDER BY or GROUP BY, LIMIT can stop the scan early.
   const stopAt = !aggregating && !query.orderBy && query.limit !== undefined ? (query.offset ?? 0) + query.limit : undefined;
-  const { sql, params } = keyConditions(query.where, table);
+  const { sql, params } = sqlConditions(query.where, table);
   const rows: unknown[][] = [];
   // A GROUP BY result is a table: keep each key's latest row, drop deleted keys.
   const groups = new Map<string, unknown[]>();

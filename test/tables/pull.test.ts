@@ -95,3 +95,26 @@ describe('pull queries beyond ksqlDB', () => {
     await expect(engine.query('SELECT * FROM s ORDER BY v EMIT CHANGES;')).rejects.toThrow(/only supported in pull queries/);
   });
 });
+
+describe('pull-query narrowing in SQLite', () => {
+  it('pushes simple conjuncts into SQL and keeps the answer exact', async () => {
+    const { sqlConditions } = await import('../../runtime/materialize/pull-query.js');
+    const { parseExpression } = await import('../../grammar/index.js');
+    await engine.execute(`
+      CREATE TABLE m (id INT PRIMARY KEY, price DOUBLE, name STRING) WITH (kafka_topic='m', partitions=1, value_format='JSON');
+      INSERT INTO m (id, price, name) VALUES (1, 1.5, 'x');
+      INSERT INTO m (id, price, name) VALUES (2, 2.5, 'y');
+      INSERT INTO m (id, price, name) VALUES (3, NULL, 'z');`);
+    await engine.drain();
+    const table = { schema: { columns: [
+      { name: 'ID', type: { kind: 'INT' }, role: 'KEY' },
+      { name: 'PRICE', type: { kind: 'DOUBLE' }, role: 'VALUE' },
+      { name: 'NAME', type: { kind: 'STRING' }, role: 'VALUE' },
+    ] } } as never;
+    const c = sqlConditions(parseExpression("ID IN (1, 2) AND PRICE > 2 AND NAME > 'a' AND ABS(ID) = 1"), table);
+    expect(c.sql).toBe('"ID" IN (?, ?) AND "PRICE" > ?');
+    expect(c.params).toEqual([1, 2, 2]);
+    expect(await rows("SELECT id FROM m WHERE id IN (1, 2) AND price > 2 AND name > 'a';")).toEqual([[2]]);
+    expect(await rows('SELECT id FROM m WHERE price IS NULL;')).toEqual([[3]]);
+  });
+});
