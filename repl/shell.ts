@@ -32,7 +32,7 @@ export async function runShell(engine: Engine, out: NodeJS.WritableStream = proc
     buffer = '';
     rl.setPrompt('sluice> ');
     try {
-      if (/^\s*SELECT\b[\s\S]*\bEMIT\s+(CHANGES|FINAL)\b/i.test(sql)) {
+      if (/^\s*SELECT\b[\s\S]*\bEMIT\s+(CHANGES|FINAL)\b/i.test(sql) || /^\s*PRINT\b/i.test(sql)) {
         const handle = await engine.query(sql);
         out.write(handle.columns.map((c) => c.name).join(' | ') + '\n');
         stopQuery = () => void handle.close();

@@ -27,7 +27,8 @@ import { alterSource, createSource, createType, dropSource, dropType, status } f
 import { insertValues } from './statements/insert-values.js';
 import { describe, describeFunction, explain, show } from './statements/metadata.js';
 import { createAsSelect, insertInto, terminate } from './statements/persistent.js';
-import { print } from './statements/print.js';
+import { print, printLive } from './statements/print.js';
+import { STRING } from '../../planner/types.js';
 import { orderAndPage, runPullQuery } from '../materialize/pull-query.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
 
@@ -208,7 +209,7 @@ export class Engine {
       throw new SemanticError('GROUP BY in a pull query on a stream is not supported yet: aggregate into a table, then query it', stmt.span);
     }
     const ordered = stmt.query.orderBy !== undefined || stmt.query.offset !== undefined;
-    const handle = runTransientQuery({
+    const handle = await runTransientQuery({
       root: analyzed.root,
       catalog: ctx.metastore,
       log: ctx.log,
@@ -234,16 +235,18 @@ export class Engine {
     const ctx = await this.ready;
     const pieces = splitStatements(sql);
     if (pieces.length !== 1) throw new SluiceError('query() takes exactly one SELECT statement', undefined, undefined, sql);
+    let closedPrint = false;
     const piece = pieces[0]!;
     try {
       const text = substituteVariables(piece.text, ctx.variables);
       const stmt = parseStatement(text, piece.start);
-      if (stmt.kind !== 'QueryStatement') throw new SemanticError('query() takes a SELECT statement', stmt.span);
+      if (stmt.kind === 'Print') return printHandle(await printLive(ctx, stmt, () => closedPrint), () => (closedPrint = true));
+      if (stmt.kind !== 'QueryStatement') throw new SemanticError('query() takes a SELECT or PRINT statement', stmt.span);
       if (stmt.query.orderBy || stmt.query.offset !== undefined) {
         throw new SemanticError('ORDER BY and OFFSET are only supported in pull queries', stmt.span);
       }
       const analyzed = analyzeQuery(stmt.query, ctx.metastore, undefined);
-      return runTransientQuery({
+      return await runTransientQuery({
         root: analyzed.root,
         catalog: ctx.metastore,
         log: ctx.log,
@@ -319,4 +322,28 @@ export class Engine {
     for (const q of ctx.materializers.values()) await q.stop();
     await ctx.log.close();
   }
+}
+
+/** PRINT through query(): one STRING column per line, streaming live. */
+function printHandle(lines: AsyncGenerator<string>, close: () => void): QueryHandle {
+  const handle: QueryHandle = {
+    columns: [{ name: 'LINE', type: STRING, role: 'VALUE' }],
+    next: async () => {
+      const r = await lines.next();
+      return r.done ? { done: true, value: undefined } : { done: false, value: [r.value] };
+    },
+    return: async () => {
+      close();
+      await lines.return(undefined);
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return handle;
+    },
+    async close() {
+      close();
+      await lines.return(undefined);
+    },
+  };
+  return handle;
 }

@@ -24,7 +24,11 @@ export interface QueryHandle extends AsyncIterableIterator<unknown[]> {
   close(): Promise<void>;
 }
 
-export function runTransientQuery(opts: TransientQueryOptions): QueryHandle {
+/**
+ * Starts a transient query. Its start positions are fixed before this resolves, so a row
+ * produced after query() returns is always seen, even from 'latest'.
+ */
+export async function runTransientQuery(opts: TransientQueryOptions): Promise<QueryHandle> {
   // A transient aggregation keeps its state in memory only.
   const pipeline = buildPipeline(opts.root, opts.catalog, undefined, 'transient');
   const topic = pipeline.source.topic;
@@ -33,15 +37,17 @@ export function runTransientQuery(opts: TransientQueryOptions): QueryHandle {
   let emitted = 0;
   const limit = opts.limit;
 
+  const described = await opts.log.describeTopic(topic);
+  if (!described) throw new Error(`Topic ${topic} does not exist`);
+  const info = described;
+  const positions: number[] = [];
+  const ends: number[] = [];
+  for (let p = 0; p < info.partitions; p++) {
+    positions.push(opts.offsetReset === 'earliest' ? await opts.log.startOffset(topic, p) : await opts.log.endOffset(topic, p));
+    ends.push(await opts.log.endOffset(topic, p));
+  }
+
   async function* rows(): AsyncGenerator<unknown[]> {
-    const info = await opts.log.describeTopic(topic);
-    if (!info) throw new Error(`Topic ${topic} does not exist`);
-    const positions: number[] = [];
-    const ends: number[] = [];
-    for (let p = 0; p < info.partitions; p++) {
-      positions.push(opts.offsetReset === 'earliest' ? await opts.log.startOffset(topic, p) : await opts.log.endOffset(topic, p));
-      ends.push(await opts.log.endOffset(topic, p));
-    }
     const onError = opts.onError ?? (() => undefined);
     while (!closed) {
       let got = 0;

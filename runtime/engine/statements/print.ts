@@ -45,3 +45,36 @@ export async function print(ctx: EngineContext, stmt: Print, text: string): Prom
   }
   return { type: 'print', statementText: text, lines };
 }
+
+/**
+ * PRINT as a live tail (through Engine.query): lines as records arrive, from the beginning or
+ * from now, every INTERVAL-th record, until LIMIT or until the consumer stops.
+ */
+export async function printLive(ctx: EngineContext, stmt: Print, isClosed: () => boolean): Promise<AsyncGenerator<string>> {
+  const info = await ctx.log.describeTopic(stmt.topic);
+  if (!info) throw new SemanticError(`Could not find topic '${stmt.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.`, stmt.span);
+  const interval = Math.max(1, stmt.interval ?? 1);
+  const positions: number[] = [];
+  for (let p = 0; p < info.partitions; p++) {
+    positions.push(stmt.fromBeginning ? await ctx.log.startOffset(stmt.topic, p) : await ctx.log.endOffset(stmt.topic, p));
+  }
+  const partitions = info.partitions;
+  return (async function* () {
+      let seen = 0;
+      let printed = 0;
+      while (!isClosed()) {
+        let got = 0;
+        for (let p = 0; p < info.partitions; p++) {
+          const recs = await ctx.log.fetch(stmt.topic, p, positions[p]!, 500);
+          got += recs.length;
+          for (const r of recs) {
+            positions[p] = r.offset + 1;
+            if (seen++ % interval !== 0) continue;
+            yield line(r);
+            if (stmt.limit !== undefined && ++printed >= stmt.limit) return;
+          }
+        }
+        if (got === 0) await ctx.log.waitForData([stmt.topic], 200);
+      }
+  })();
+}
