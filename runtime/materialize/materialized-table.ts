@@ -11,6 +11,7 @@ import { sourceSchema } from '../../planner/analyze/query.js';
 import type { SourceInfo } from '../../planner/catalog.js';
 import type { StepSchema } from '../../planner/steps.js';
 import { fromSql, sqliteType, toSql } from './sql-values.js';
+import { stringifyJsonExact } from '../serde/json-exact.js';
 
 export function materializedTableName(source: string): string {
   return `mv_${source.replace(/[^A-Za-z0-9_]/g, '_')}`;
@@ -23,7 +24,8 @@ export class MaterializedTable {
   readonly table: string;
   /** Indexes of the columns forming the primary key. */
   readonly keyIndexes: readonly number[];
-  private pending: { row: readonly unknown[]; deleted: boolean }[] = [];
+  /** Buffered writes, one per key: within a batch only a key's last write matters. */
+  private pending = new Map<string, { row: readonly unknown[]; deleted: boolean }>();
   private readonly upsertStmt: Database.Statement;
   private readonly deleteStmt: Database.Statement;
 
@@ -49,23 +51,32 @@ export class MaterializedTable {
   }
 
   upsert(row: readonly unknown[]): void {
-    this.pending.push({ row, deleted: false });
+    this.pending.set(this.keyOf(row), { row, deleted: false });
   }
   delete(row: readonly unknown[]): void {
-    this.pending.push({ row, deleted: true });
+    this.pending.set(this.keyOf(row), { row, deleted: true });
+  }
+
+  private keyOf(row: readonly unknown[]): string {
+    let k = '';
+    for (const i of this.keyIndexes) {
+      const v = row[i];
+      k += (v !== null && typeof v === 'object' ? stringifyJsonExact(v) : typeof v + ':' + String(v)) + '\u0000';
+    }
+    return k;
   }
 
   flush(): void {
     const cols = this.schema.columns;
-    for (const op of this.pending) {
+    for (const op of this.pending.values()) {
       if (op.deleted) this.deleteStmt.run(...this.keyIndexes.map((i) => toSql(op.row[i], cols[i]!.type)));
       else this.upsertStmt.run(...cols.map((c, i) => toSql(op.row[i], c.type)));
     }
-    this.pending = [];
+    this.pending.clear();
   }
 
   discard(): void {
-    this.pending = [];
+    this.pending.clear();
   }
 
   /** Rows matching an optional SQL condition over the table's columns, decoded. */
@@ -82,7 +93,7 @@ export class MaterializedTable {
   }
 
   destroy(): void {
-    this.pending = [];
+    this.pending.clear();
     this.db.exec(`DROP TABLE IF EXISTS ${q(this.table)}`);
   }
 }
