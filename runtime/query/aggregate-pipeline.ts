@@ -116,8 +116,32 @@ interface PriorRow {
   args: unknown[][];
 }
 
+/**
+ * A group's state-store key. Hot path: primitives are written directly (typed, so 1 and '1'
+ * and 1n stay apart); anything else goes through the exact JSON writer.
+ */
 function encodeKey(values: readonly unknown[]): string {
-  return stringifyJsonExact(values);
+  let k = '';
+  for (const v of values) {
+    switch (typeof v) {
+      case 'string':
+        k += JSON.stringify(v);
+        break;
+      case 'number':
+        k += 'd' + String(v);
+        break;
+      case 'bigint':
+        k += 'n' + String(v);
+        break;
+      case 'boolean':
+        k += v ? 'T' : 'F';
+        break;
+      default:
+        k += v === null ? '~' : 'j' + stringifyJsonExact(v);
+    }
+    k += ',';
+  }
+  return k;
 }
 
 /** State lives in the embedded log's database; transient queries (no log) keep it in memory. */
@@ -407,6 +431,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       if (emitFinal) release(rec, errors, emit);
       return;
     }
+    const groupKey = encodeKey(current.group);
     for (const start of windowStartsFor(spec, ts)) {
       const end = start + spec.size;
       if (end + grace <= streamTime) {
@@ -414,7 +439,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
         stats.lateRecords++;
         continue;
       }
-      const gk = `${encodeKey(current.group)}|${String(start).padStart(16, '0')}`;
+      const gk = `${groupKey}|${pad(start)}`;
       const existing = groups.get(gk) as GroupState | undefined;
       const g = existing ?? fresh(current.group);
       const before = having && existing ? aggRow(g, [start, end]) : null;

@@ -79,7 +79,8 @@ export class SqliteKeyValueStore implements KeyValueStore {
   }
 
   put(key: string, value: unknown): void {
-    this.cache.delete(key); // re-insert: most recent last, for eviction order
+    // Eviction order is insertion order: close enough to LRU, and re-inserting on every write
+    // would cost more than it saves.
     this.cache.set(key, value);
     this.dirty.add(key);
   }
