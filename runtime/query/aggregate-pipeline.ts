@@ -2,13 +2,13 @@
 // store, then HAVING and the projection over the aggregate row. With record caching off (as
 // ksqlDB's tests run), every input record emits the updated row of each group it touches.
 
-import { assertNever, type Expression, type FunctionCall } from '../../grammar/ast.js';
+import type { FunctionCall } from '../../grammar/ast.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { schemaScope } from '../../planner/analyze/schema-scope.js';
 import { typeAggregateCall } from '../../planner/expressions/typer.js';
 import { formatExpression } from '../../planner/format-expression.js';
 import type { AggregateImpl } from '../../planner/functions.js';
-import type { SelectItem, Step, StepSchema, StreamAggregate, StreamSource, TableAggregate, TableSource } from '../../planner/steps.js';
+import type { Step } from '../../planner/steps.js';
 import type { Log, LogRecord } from '../log/log.js';
 import { EmbeddedLog } from '../log/embedded/embedded-log.js';
 import { stringifyJsonExact } from '../serde/json-exact.js';
@@ -19,55 +19,8 @@ import { compileArgs, makeAggregate } from './function-calls.js';
 import type { Pipeline } from './pipeline.js';
 import type { EmitMeta, RowEmitter } from './row-pipeline.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
+import { planParts } from './plan-parts.js';
 import { DEFAULT_RETENTION_MS, graceOf, windowStartsFor } from './windows.js';
-
-interface Parts {
-  source?: StreamSource | TableSource;
-  predicates: Expression[];
-  aggregate?: StreamAggregate | TableAggregate;
-  having?: Expression;
-  items?: readonly SelectItem[];
-  schema?: StepSchema;
-}
-
-function collect(step: Step, parts: Parts): void {
-  switch (step.kind) {
-    case 'StreamSource':
-    case 'TableSource':
-      parts.source = step;
-      return;
-    case 'StreamFilter':
-    case 'TableFilter':
-      collect(step.input, parts);
-      if (parts.aggregate) parts.having = step.predicate;
-      else parts.predicates.push(step.predicate);
-      return;
-    case 'StreamAggregate':
-    case 'TableAggregate':
-      collect(step.input, parts);
-      parts.aggregate = step;
-      return;
-    case 'StreamSelect':
-    case 'TableSelect':
-      collect(step.input, parts);
-      parts.items = step.items;
-      parts.schema = step.schema;
-      return;
-    case 'StreamSink':
-    case 'TableSink':
-      collect(step.input, parts);
-      return;
-    case 'StreamSelectKey':
-    case 'StreamFlatMap':
-    case 'StreamStreamJoin':
-    case 'StreamTableJoin':
-    case 'TableTableJoin':
-    case 'ForeignKeyTableTableJoin':
-      throw new Error(`${step.kind} is not supported before an aggregation`);
-    default:
-      assertNever(step, 'step');
-  }
-}
 
 export function isAggregation(step: Step): boolean {
   switch (step.kind) {
@@ -150,10 +103,12 @@ export function openStore(log: Log | undefined, name: string, codec?: Constructo
 }
 
 export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
-  const parts: Parts = { predicates: [] };
-  collect(root, parts);
-  const source = parts.source!;
-  const agg = parts.aggregate!;
+  const parts = planParts(root);
+  if (!parts.aggregate || parts.rekeyed || parts.tableFunctions.length > 0) {
+    throw new Error('PARTITION BY and table functions are not supported before an aggregation');
+  }
+  const source = parts.source;
+  const agg = parts.aggregate;
   const inSchema = source.schema;
   const quals = [source.alias, source.source];
   const decode = buildSourceDecoder(source, catalog);
@@ -169,7 +124,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   const having = parts.having ? compileOver(parts.having, aggSchema, quals, catalog).fn : undefined;
   const keyFns: RowFn[] = [];
   const valueFns: { fn: RowFn; name: string }[] = [];
-  for (const item of parts.items!) {
+  for (const item of parts.items) {
     const f = compileOver(item.expr, aggSchema, quals, catalog).fn;
     if (item.key) keyFns.push(f);
     else valueFns.push({ fn: f, name: item.name });
@@ -456,7 +411,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   return {
     source,
     topics: [source.topic],
-    schema: parts.schema!,
+    schema: parts.schema,
     stats,
     retentionCutoff: () => (retention !== undefined && streamTime >= 0 ? streamTime - retention : undefined),
     process(rec, errors, emit) {

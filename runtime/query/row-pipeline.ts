@@ -3,17 +3,18 @@
 // a record that can't be decoded is skipped; an expression that throws yields null for its
 // column (and a predicate that throws rejects the row); both are reported.
 
-import { assertNever, type Expression, type FunctionCall } from '../../grammar/ast.js';
+import type { FunctionCall } from '../../grammar/ast.js';
 import { schemaScope } from '../../planner/analyze/schema-scope.js';
 import { typeTableFunctionCall } from '../../planner/expressions/typer.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { formatExpression } from '../../planner/format-expression.js';
-import type { SelectItem, Step, StepSchema, StreamFlatMap, StreamSource, TableSource } from '../../planner/steps.js';
+import type { Step } from '../../planner/steps.js';
 import type { LogRecord } from '../log/log.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
 import { compileArgs, makeTableFunction } from './function-calls.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
+import { planParts } from './plan-parts.js';
 import type { Pipeline } from './pipeline.js';
 
 /** What an output row carries besides its columns. */
@@ -31,65 +32,11 @@ export interface EmitMeta {
 export type RowEmitter = (key: unknown[], value: unknown[] | null, meta: EmitMeta) => void;
 
 
-interface Parts {
-  source?: StreamSource | TableSource;
-  predicates: Expression[];
-  tableFunctions: StreamFlatMap['tableFunctions'];
-  selectSchema?: StepSchema;
-  rekeyed?: boolean;
-  items?: readonly SelectItem[];
-  schema?: StepSchema;
-}
-
-function collect(step: Step, parts: Parts): void {
-  switch (step.kind) {
-    case 'StreamSource':
-    case 'TableSource':
-      parts.source = step;
-      return;
-    case 'StreamFilter':
-    case 'TableFilter':
-      collect(step.input, parts);
-      parts.predicates.push(step.predicate);
-      return;
-    case 'StreamFlatMap':
-      collect(step.input, parts);
-      parts.tableFunctions = step.tableFunctions;
-      parts.selectSchema = step.schema;
-      return;
-    case 'StreamSelectKey':
-      // The projection marks which items form the new key; nothing to compute here.
-      collect(step.input, parts);
-      parts.rekeyed = true;
-      return;
-    case 'StreamSelect':
-    case 'TableSelect':
-      collect(step.input, parts);
-      parts.items = step.items;
-      parts.schema = step.schema;
-      return;
-    case 'StreamSink':
-    case 'TableSink':
-      collect(step.input, parts);
-      return;
-    case 'StreamAggregate':
-    case 'TableAggregate':
-      throw new Error('aggregations run in the aggregate pipeline');
-    case 'StreamStreamJoin':
-    case 'StreamTableJoin':
-    case 'TableTableJoin':
-    case 'ForeignKeyTableTableJoin':
-      throw new Error('joins run in the join pipeline');
-    default:
-      assertNever(step, 'step');
-  }
-}
-
 export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
-  const parts: Parts = { predicates: [], tableFunctions: [] };
-  collect(root, parts);
-  const source = parts.source!;
-  const items = parts.items!;
+  const parts = planParts(root);
+  if (parts.aggregate) throw new Error('aggregations run in the aggregate pipeline');
+  const source = parts.source;
+  const items = parts.items;
   const inSchema = source.schema;
   const selectSchema = parts.selectSchema ?? inSchema;
   const quals = [source.alias, source.source];
@@ -147,7 +94,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
   return {
     source,
     topics: [source.topic],
-    schema: parts.schema!,
+    schema: parts.schema,
     process(rec, errors, emit) {
       const decoded = decode(rec, errors);
       if (decoded !== null) run(decoded, rec, errors, emit);
