@@ -31,13 +31,25 @@ import { print, printLive } from './statements/print.js';
 import { STRING } from '../../planner/types.js';
 import { orderAndPage, runPullQuery } from '../materialize/pull-query.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
+import { buildPipeline, type Pipeline } from '../query/pipeline.js';
+import type { MaterializedTable } from '../materialize/materialized-table.js';
 
 export type { QueryHandle } from '../query/push-query.js';
+
+interface CachedPull {
+  readonly version: number;
+  readonly stmt: Extract<Statement, { kind: 'QueryStatement' }>;
+  readonly analyzed: ReturnType<typeof analyzeQuery>;
+  readonly table: MaterializedTable;
+  readonly pipeline: Pipeline | undefined;
+}
 
 export class Engine {
   private readonly ready: Promise<EngineContext>;
   private ctx: EngineContext | undefined;
   private closed = false;
+  /** Pull-query plans by statement text (bounded; dropped when the catalog changes). */
+  private readonly pullCache = new Map<string, CachedPull>();
 
   constructor(private readonly options: EngineOptions = {}) {
     this.ready = this.init();
@@ -115,6 +127,12 @@ export class Engine {
       try {
         if ((ctx.properties.get('ksql.variable.substitution.enable') ?? 'true') !== 'false') {
           text = substituteVariables(text, ctx.variables, piece.start);
+        }
+        // Pull queries repeat: a statement seen before, against an unchanged catalog, reuses its plan.
+        const cached = this.pullCache.get(text.trim());
+        if (cached && cached.version === ctx.metastore.version && ctx.materialized.get(cached.analyzed.source.name) === cached.table) {
+          results.push(this.runCachedPull(ctx, cached, text.trim()));
+          continue;
         }
         const stmt = parseStatement(text, piece.start);
         results.push(await this.dispatch(ctx, stmt, text.trim(), undefined));
@@ -197,13 +215,16 @@ export class Engine {
     if (analyzed.source.type === 'TABLE') {
       const table = ctx.materialized.get(analyzed.source.name);
       if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);
-      const { rows } = runPullQuery(analyzed, stmt.query, table, ctx.metastore);
-      return {
-        type: 'rows',
-        statementText: text,
-        columns: analyzed.schema.columns.map((c) => ({ name: c.name, type: c.type })),
-        rows,
+      const plan: CachedPull = {
+        version: ctx.metastore.version,
+        stmt,
+        analyzed,
+        table,
+        pipeline: isAggregation(analyzed.root) ? undefined : buildPipeline(analyzed.root, ctx.metastore, undefined, 'pull'),
       };
+      if (this.pullCache.size >= 1000) this.pullCache.clear();
+      this.pullCache.set(text, plan);
+      return this.runCachedPull(ctx, plan, text);
     }
     if (isAggregation(analyzed.root)) {
       throw new SemanticError('GROUP BY in a pull query on a stream is not supported yet: aggregate into a table, then query it', stmt.span);
@@ -224,6 +245,17 @@ export class Engine {
       statementText: text,
       columns: handle.columns.map((c) => ({ name: c.name, type: c.type })),
       rows: ordered ? orderAndPage(rows, analyzed, stmt.query, ctx.metastore) : rows,
+    };
+  }
+
+  /** Runs a pull query from its cached plan: no parsing, analysis or compilation. */
+  private runCachedPull(ctx: EngineContext, plan: CachedPull, text: string): StatementResult {
+    const { rows } = runPullQuery(plan.analyzed, plan.stmt.query, plan.table, ctx.metastore, plan.pipeline);
+    return {
+      type: 'rows',
+      statementText: text,
+      columns: plan.analyzed.schema.columns.map((c) => ({ name: c.name, type: c.type })),
+      rows,
     };
   }
 

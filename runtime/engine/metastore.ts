@@ -7,6 +7,8 @@ import type { SqlType } from '../../planner/types.js';
 export class MetaStore implements Catalog {
   private readonly sourceMap = new Map<string, SourceInfo>();
   private readonly typeMap = new Map<string, SqlType>();
+  /** Bumped on every change, so cached plans know they are stale. */
+  version = 0;
 
   constructor(readonly functions: FunctionCatalog) {}
 
@@ -17,9 +19,11 @@ export class MetaStore implements Catalog {
     return [...this.sourceMap.values()];
   }
   putSource(s: SourceInfo): void {
+    this.version++;
     this.sourceMap.set(s.name, s);
   }
   dropSource(name: string): void {
+    this.version++;
     this.sourceMap.delete(name);
   }
   customType(name: string): SqlType | undefined {
@@ -29,9 +33,11 @@ export class MetaStore implements Catalog {
     return this.typeMap;
   }
   putType(name: string, t: SqlType): void {
+    this.version++;
     this.typeMap.set(name.toUpperCase(), t);
   }
   dropType(name: string): boolean {
+    this.version++;
     return this.typeMap.delete(name.toUpperCase());
   }
 }

@@ -28,6 +28,7 @@ export class MaterializedTable {
   private pending = new Map<string, { row: readonly unknown[]; deleted: boolean }>();
   private readonly upsertStmt: Database.Statement;
   private readonly deleteStmt: Database.Statement;
+  private readonly scans = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -80,10 +81,19 @@ export class MaterializedTable {
   }
 
   /** Rows matching an optional SQL condition over the table's columns, decoded. */
-  scan(where?: string, params: readonly unknown[] = []): unknown[][] {
+  /**
+   * Rows matching an optional SQL condition over the table's columns, decoded lazily so a
+   * caller that stops early (LIMIT) reads no further. Statements are prepared once per shape.
+   */
+  *scan(where?: string, params: readonly unknown[] = []): Generator<unknown[]> {
     const cols = this.schema.columns;
-    const stmt = this.db.prepare(`SELECT * FROM ${q(this.table)}${where ? ` WHERE ${where}` : ''}`).raw().safeIntegers(true);
-    return (stmt.all(...params) as unknown[][]).map((r) => r.map((v, i) => fromSql(v, cols[i]!.type)));
+    const sql = `SELECT * FROM ${q(this.table)}${where ? ` WHERE ${where}` : ''}`;
+    let stmt = this.scans.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql).raw().safeIntegers(true);
+      this.scans.set(sql, stmt);
+    }
+    for (const r of stmt.iterate(...params) as Iterable<unknown[]>) yield r.map((v, i) => fromSql(v, cols[i]!.type));
   }
 
   /** Deletes windows whose end is before `cutoff` (window retention). */

@@ -7,7 +7,7 @@ import type { Catalog } from '../../planner/catalog.js';
 import type { AnalyzedQuery } from '../../planner/analyze/query.js';
 import type { StepColumn } from '../../planner/steps.js';
 import type { LogRecord } from '../log/log.js';
-import { buildPipeline } from '../query/pipeline.js';
+import { buildPipeline, type Pipeline } from '../query/pipeline.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
 import { compileOver } from '../query/expressions.js';
 import { compareNullsLast } from '../functions/values.js';
@@ -130,9 +130,11 @@ export function runPullQuery(
   query: Query,
   table: MaterializedTable,
   catalog: Catalog,
+  /** A stateless pipeline built earlier for the same query (plan cache); aggregations need a fresh one. */
+  cached?: Pipeline,
 ): { rows: unknown[][]; errors: ProcessingError[] } {
-  const pipeline = buildPipeline(analyzed.root, catalog, undefined, 'pull');
   const aggregating = isAggregation(analyzed.root);
+  const pipeline = !aggregating && cached ? cached : buildPipeline(analyzed.root, catalog, undefined, 'pull');
   // Without ORDER BY or GROUP BY, LIMIT can stop the scan early.
   const stopAt = !aggregating && !query.orderBy && query.limit !== undefined ? (query.offset ?? 0) + query.limit : undefined;
   const { sql, params } = sqlConditions(query.where, table);
