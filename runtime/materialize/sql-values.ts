@@ -5,6 +5,7 @@
 import { assertNever } from '../../grammar/ast.js';
 import type { SqlType } from '../../planner/types.js';
 import { Decimal } from '../../planner/values/decimal.js';
+import { decodeValue, encodeValue, type Json } from '../state/typed-json.js';
 
 export function sqliteType(t: SqlType): string {
   switch (t.kind) {
@@ -30,53 +31,6 @@ export function sqliteType(t: SqlType): string {
   }
 }
 
-/** A nested value as plain JSON data (for ARRAY/MAP/STRUCT columns). */
-function toJsonData(v: unknown, t: SqlType): unknown {
-  if (v === null || v === undefined) return null;
-  switch (t.kind) {
-    case 'BIGINT':
-    case 'DECIMAL':
-      return String(v);
-    case 'BYTES':
-      return (v as Buffer).toString('base64');
-    case 'DOUBLE':
-      return Number.isFinite(v) ? v : String(v);
-    case 'ARRAY':
-      return (v as unknown[]).map((x) => toJsonData(x, t.element));
-    case 'MAP':
-      return [...(v as Map<unknown, unknown>)].map(([k, x]) => [toJsonData(k, t.key), toJsonData(x, t.value)]);
-    case 'STRUCT':
-      return t.fields.map((f) => toJsonData((v as Record<string, unknown>)[f.name] ?? null, f.type));
-    default:
-      return v;
-  }
-}
-
-function fromJsonData(j: unknown, t: SqlType): unknown {
-  if (j === null || j === undefined) return null;
-  switch (t.kind) {
-    case 'BIGINT':
-      return BigInt(j as string);
-    case 'DECIMAL':
-      return Decimal.parse(j as string);
-    case 'BYTES':
-      return Buffer.from(j as string, 'base64');
-    case 'DOUBLE':
-      return typeof j === 'string' ? Number(j) : j;
-    case 'ARRAY':
-      return (j as unknown[]).map((x) => fromJsonData(x, t.element));
-    case 'MAP':
-      return new Map((j as [unknown, unknown][]).map(([k, x]) => [fromJsonData(k, t.key), fromJsonData(x, t.value)]));
-    case 'STRUCT': {
-      const o: Record<string, unknown> = {};
-      t.fields.forEach((f, i) => (o[f.name] = fromJsonData((j as unknown[])[i], f.type)));
-      return o;
-    }
-    default:
-      return j;
-  }
-}
-
 export function toSql(v: unknown, t: SqlType): unknown {
   if (v === null || v === undefined) return null;
   switch (t.kind) {
@@ -87,7 +41,7 @@ export function toSql(v: unknown, t: SqlType): unknown {
     case 'ARRAY':
     case 'MAP':
     case 'STRUCT':
-      return JSON.stringify(toJsonData(v, t));
+      return JSON.stringify(encodeValue(v, t));
     default:
       return v;
   }
@@ -117,7 +71,7 @@ export function fromSql(v: unknown, t: SqlType): unknown {
     case 'ARRAY':
     case 'MAP':
     case 'STRUCT':
-      return fromJsonData(JSON.parse(v as string), t);
+      return decodeValue(JSON.parse(v as string) as Json, t);
     default:
       return assertNever(t, 'type');
   }

@@ -20,7 +20,7 @@ import { bound } from '../resolve.js';
 import { compareValues, valueKey } from '../values.js';
 import { aggregate, argType } from './define.js';
 import { numericOps } from './numeric.js';
-import { decodeValue, encodeValue, type Json } from './state.js';
+import { decodeValue, encodeValue, type Json } from '../../state/typed-json.js';
 
 const NUMERIC_TYPES: readonly SqlType[] = [INT, BIGINT, DOUBLE];
 

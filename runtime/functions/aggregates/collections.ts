@@ -8,7 +8,7 @@ import { GENERIC, P_INT, P_STRING, T } from '../params.js';
 import { bound } from '../resolve.js';
 import { compareValues, valueKey, valuesEqual } from '../values.js';
 import { aggregate, argType, literalArg } from './define.js';
-import { decodeValue, encodeValue, type Json } from './state.js';
+import { decodeValue, encodeValue, type Json } from '../../state/typed-json.js';
 
 export const COLLECTION_LIMIT = 1000;
 

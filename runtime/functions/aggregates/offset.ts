@@ -7,7 +7,7 @@ import { arrayType, type SqlType } from '../../../planner/types.js';
 import { P_BOOLEAN, P_INT, T } from '../params.js';
 import { bound } from '../resolve.js';
 import { aggregate, argType, literalArg } from './define.js';
-import { decodeValue, encodeValue, type Json } from './state.js';
+import { decodeValue, encodeValue, type Json } from '../../state/typed-json.js';
 
 /** Monotonic across the process; started from the clock so that it also grows across restarts. */
 let nextSeq = Date.now() * 1000;

@@ -1,8 +1,8 @@
-// Accumulators are stored as JSON (AggregateImpl.toState / fromState). JSON has no bigint,
-// Decimal, Buffer, Map or non-finite double, so values are encoded by their SQL type.
+// Values as plain JSON by their SQL type, for state (accumulators) and for nested columns of
+// materialised tables: JSON has no bigint, Decimal, Buffer, Map or non-finite double.
 
-import { Decimal } from '../../../planner/values/decimal.js';
-import type { SqlType } from '../../../planner/types.js';
+import { Decimal } from '../../planner/values/decimal.js';
+import type { SqlType } from '../../planner/types.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
