@@ -60,6 +60,14 @@ export class JoinNames {
     return s;
   }
 
+  /** Fails on the first qualifier that names no source. */
+  checkQualifiers(e: Expression): void {
+    this.map(e, '', new Set(), (ref) => {
+      if (ref.source !== undefined) this.source(ref.source, ref.span);
+      return ref;
+    });
+  }
+
   /** The source a column reference reads; undefined for a synthetic key. */
   sourceOf(ref: ColumnRef, clause: string): JoinSource | undefined {
     if (ref.source !== undefined) {

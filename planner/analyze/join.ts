@@ -156,9 +156,13 @@ interface Criteria {
   readonly rightLabel: string;
 }
 
-function analyzeCriteria(join: Join, left: JoinedRelation, right: JoinSource, names: JoinNames, catalog: Catalog): Criteria {
+/** How errors name the ON clause: "JOIN ON column 'X' cannot be resolved." */
+const clause = 'JOIN ON';
+
+/** The two sides of a join's ON: each must read exactly one source, the right side `right`. */
+function sidesOf(join: Join, leftSources: readonly JoinSource[], right: JoinSource, names: JoinNames) {
   const on = join.on;
-  const clause = 'JOIN ON';
+  names.checkQualifiers(on);
   if (on.kind === 'Logical' && on.op === 'AND') {
     throw new SemanticError(
       `Invalid join condition: joins on multiple conditions are not yet supported. Got ${formatExpression(names.qualify(on, clause))}.`,
@@ -187,17 +191,22 @@ function analyzeCriteria(join: Join, left: JoinedRelation, right: JoinSource, na
       on.span,
     );
   }
-  const [leftAst, rightAst, leftSource] = b === right ? [on.left, on.right, a] : [on.right, on.left, b];
-  if (!left.sources.includes(leftSource)) {
+  const leftSource = b === right ? a : b;
+  if (!leftSources.includes(leftSource)) {
     throw new SemanticError(`'${leftSource.alias}' is not a valid stream/table name or alias.`, on.span);
   }
+  return { on, leftAst: b === right ? on.left : on.right, rightAst: b === right ? on.right : on.left, leftSource, swapped: b !== right };
+}
+
+function analyzeCriteria(join: Join, left: JoinedRelation, right: JoinSource, names: JoinNames, catalog: Catalog): Criteria {
+  const { on, leftAst, rightAst, leftSource, swapped } = sidesOf(join, left.sources, right, names);
   const leftExpr = names.rewrite(leftAst, clause);
   const rightExpr = names.rewrite(rightAst, clause);
   const leftType = typeOf(leftExpr, schemaScope(left.schema, []), catalog);
   const rightType = typeOf(rightExpr, schemaScope(joinInputSchema(right.step), []), catalog);
   const text = `${formatExpression(names.qualify(on.left, clause))} = ${formatExpression(names.qualify(on.right, clause))}`;
   if (leftType === null || rightType === null || !typesEqual(leftType, rightType)) {
-    const [lt, rt] = b === right ? [leftType, rightType] : [rightType, leftType];
+    const [lt, rt] = swapped ? [rightType, leftType] : [leftType, rightType];
     const show = (t: SqlType | null) => (t ? formatType(t) : 'NULL');
     throw new SemanticError(
       `Invalid join condition: types don't match. Got ${formatExpression(names.qualify(on.left, clause))}{${show(lt)}} = ${formatExpression(names.qualify(on.right, clause))}{${show(rt)}}.`,
@@ -354,6 +363,8 @@ export function analyzeJoin(ctx: JoinContext): AnalyzedQuery {
   const { refs, joins } = flatten(query.from);
   const sources = resolveSources(refs, catalog, query.from.span);
   const names = new JoinNames(sources);
+  // Every ON names its sources properly before any join's other rules are checked.
+  joins.forEach((join, i) => sidesOf(join, sources.slice(0, i + 1), sources[i + 1]!, names));
   let rel = sourceRelation(sources[0]!);
   joins.forEach((join, i) => {
     rel = joinOne(join, rel, sources[i + 1]!, names, catalog, i);

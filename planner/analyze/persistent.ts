@@ -7,7 +7,7 @@ import type { PlannerConfig } from '../config.js';
 import { SemanticError } from '../errors.js';
 import type { FormatName } from '../formats.js';
 import { parseSourceProperties } from '../properties.js';
-import type { Formats, SinkStep, StepSchema } from '../steps.js';
+import { sourceSteps, type Formats, type SinkStep, type Step, type StepSchema } from '../steps.js';
 import { formatType, typesEqual } from '../types.js';
 import { checkFormatOptions, checkFormatSupported, type TopicRequest } from './create-source.js';
 import { analyzeQuery } from './query.js';
@@ -19,9 +19,18 @@ export interface PersistentQueryPlan {
   readonly newSource: SourceInfo | undefined;
   readonly topic: TopicRequest;
   readonly sources: readonly string[];
-  /** The partitions of the input topic: the default for a new sink topic. */
+  /** The (left-most) input topic, whose partitions are the default for a new sink topic. */
   readonly inputTopic: string;
   readonly queryId: string | undefined;
+}
+
+/** Every source the query reads (a join reads several), left to right. */
+function sourceNames(root: Step): string[] {
+  return [...new Set(sourceSteps(root).map((s) => s.source))];
+}
+
+function isJoin(root: Step): boolean {
+  return sourceSteps(root).length > 1;
 }
 
 export function schemaColumns(schema: StepSchema): ColumnInfo[] {
@@ -76,7 +85,8 @@ export function analyzeCreateAsSelect(
   // format can't carry the new key a PARTITION BY makes, so the value format stands in.
   let keyFormat: FormatName = props.keyFormat ?? src.keyFormat;
   if (keyFormat === 'NONE' && keyCount > 0 && props.keyFormat === undefined) {
-    keyFormat = src.valueFormat === 'DELIMITED' || src.valueFormat === 'JSON' ? src.valueFormat : config.defaultKeyFormat;
+    // A join's key takes the default key format, as ksqlDB's join re-keying does.
+    keyFormat = (src.valueFormat === 'DELIMITED' || src.valueFormat === 'JSON') && !isJoin(q.root) ? src.valueFormat : config.defaultKeyFormat;
   }
   if (keyCount === 0 && props.keyFormat !== undefined && props.keyFormat !== 'NONE') {
     throw new SemanticError('Key format specified for stream without key columns.', stmt.span);
@@ -148,7 +158,7 @@ export function analyzeCreateAsSelect(
     sink,
     newSource,
     topic: { name: topic, partitions: props.partitions, replicas: props.replicas, retentionMs: props.retentionMs },
-    sources: [src.name],
+    sources: sourceNames(q.root),
     inputTopic: src.topic,
     queryId: props.queryId,
   };
@@ -211,7 +221,7 @@ export function analyzeInsertInto(stmt: InsertInto, catalog: Catalog): Persisten
     },
     newSource: undefined,
     topic: { name: target.topic, partitions: undefined, replicas: undefined, retentionMs: undefined },
-    sources: [q.source.name],
+    sources: sourceNames(q.root),
     inputTopic: q.source.topic,
     queryId: props.queryId,
   };

@@ -22,6 +22,7 @@ import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
 import { ColumnNamer } from './column-names.js';
 import { analyzeAggregate, containsAggregate } from './aggregate.js';
+import { analyzeJoin } from './join.js';
 import { convertMagicTimestamps } from '../rewrite/convert-magic-timestamps.js';
 import { typeTableFunctionCall } from '../expressions/typer.js';
 
@@ -59,17 +60,13 @@ export function formatsOf(source: SourceInfo): Formats {
   };
 }
 
-function notYet(what: string, span: Span): never {
-  throw new SemanticError(`${what} is not supported yet`, span);
-}
-
 /** Strips `source.` qualifiers so `a.ID` and `ID` compare equal in a one-source query. */
 function unqualified(e: Expression): string {
   return formatExpression(e).replace(/(^|[^A-Z0-9_`'])[A-Z_][A-Z0-9_]*\./g, '$1');
 }
 
 export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | undefined): AnalyzedQuery {
-  if (query.from.kind === 'Join') notYet('JOIN', query.from.span);
+  if (query.from.kind === 'Join') return analyzeJoin({ query, catalog, sinkName });
   const ref = query.from;
   const source = catalog.source(ref.name);
   if (!source) throw new SemanticError(`${ref.name} does not exist.`, ref.span);

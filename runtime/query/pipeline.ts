@@ -7,6 +7,7 @@ import type { Step, StepSchema, StreamSource, TableSource } from '../../planner/
 import type { Log, LogRecord } from '../log/log.js';
 import { buildAggregatePipeline, isAggregation } from './aggregate-pipeline.js';
 import type { ErrorSink } from './errors.js';
+import { buildJoinPipeline, findJoin } from './join-pipeline.js';
 import { buildRowPipeline, type RowEmitter } from './row-pipeline.js';
 
 export interface Pipeline {
@@ -34,9 +35,10 @@ export interface Pipeline {
 }
 
 /**
- * The pipeline for a plan: stateful when it aggregates. State goes to `log`'s database under
+ * The pipeline for a plan: stateful when it aggregates or joins. State goes to `log`'s database under
  * `storeName` (persistent queries), or stays in memory when `log` is undefined (transient ones).
  */
 export function buildPipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
-  return isAggregation(root) ? buildAggregatePipeline(root, catalog, log, storeName) : buildRowPipeline(root, catalog);
+  if (isAggregation(root)) return buildAggregatePipeline(root, catalog, log, storeName);
+  return findJoin(root) ? buildJoinPipeline(root, catalog, log, storeName) : buildRowPipeline(root, catalog);
 }

@@ -4,6 +4,7 @@
 import type { CreateAsSelect, InsertInto, Terminate } from '../../../grammar/ast.js';
 import { analyzeCreateAsSelect, analyzeInsertInto, type PersistentQueryPlan } from '../../../planner/analyze/persistent.js';
 import { SemanticError } from '../../../planner/errors.js';
+import { copartitionError } from '../../query/join-copartition.js';
 import { PersistentQuery } from '../../query/persistent-query.js';
 import type { StatementResult } from '../api.js';
 import { offsetReset, type EngineContext } from '../context.js';
@@ -35,6 +36,8 @@ async function startQuery(
   validateFormats(plan.sink.formats, schemaColumns(plan.sink.schema), span);
   const input = await ctx.log.describeTopic(plan.inputTopic);
   if (!input) throw new SemanticError(`Kafka topic does not exist: ${plan.inputTopic}`, span);
+  const copartition = await copartitionError(plan.sink, ctx.log);
+  if (copartition !== undefined) throw new SemanticError(copartition, span);
   const sinkTopic = await ctx.log.describeTopic(plan.topic.name);
   if (!sinkTopic) {
     await ctx.log.createTopic(plan.topic.name, {

@@ -1,0 +1,210 @@
+// Queries over joins. `buildJoinRows` wires the join operators: each input record is decoded
+// by the source it belongs to and passed up the chain of joins (left-deep: every join's right
+// input is a source), whose top emits the joined rows. `buildJoinPipeline` runs WHERE,
+// PARTITION BY and the projection over those rows. All join state lives in stores that are
+// flushed in the query's commit.
+
+import { assertNever, type Expression } from '../../grammar/ast.js';
+import type { Catalog } from '../../planner/catalog.js';
+import { formatExpression } from '../../planner/format-expression.js';
+import { sourceSteps, type JoinStep, type SelectItem, type Step, type StepSchema } from '../../planner/steps.js';
+import type { Log, LogRecord } from '../log/log.js';
+import { errorMessage, type ErrorSink } from './errors.js';
+import { compileOver, type RowFn } from './expressions.js';
+import { foreignKeyJoin } from './join-foreign-key.js';
+import type { Downstream, JoinChange, JoinNode, NodeContext } from './join-node.js';
+import { streamStreamJoin } from './join-stream-stream.js';
+import { streamTableJoin } from './join-stream-table.js';
+import { tableTableJoin } from './join-table-table.js';
+import type { Pipeline } from './pipeline.js';
+import type { EmitMeta } from './row-pipeline.js';
+import { buildSourceDecoder, type SourceDecoder } from './source-decoder.js';
+
+/** The rows of a join, change by change: what a projection or an aggregation reads. */
+export interface JoinRows {
+  readonly join: JoinStep;
+  /** Every topic the join reads. */
+  readonly topics: readonly string[];
+  /** Feeds one input record through the joins; `out` gets the joined rows it produces. */
+  process(rec: LogRecord, errors: ErrorSink, out: (c: JoinChange) => void): void;
+  flushState(): void;
+  discardState(): void;
+  destroyState(): void;
+}
+
+interface Leaf {
+  readonly topic: string;
+  readonly decode: SourceDecoder;
+  readonly into: Downstream;
+}
+
+function makeNode(step: JoinStep, ctx: NodeContext): JoinNode {
+  switch (step.kind) {
+    case 'StreamStreamJoin':
+      return streamStreamJoin(step, ctx);
+    case 'StreamTableJoin':
+      return streamTableJoin(step, ctx);
+    case 'TableTableJoin':
+      return tableTableJoin(step, ctx);
+    case 'ForeignKeyTableTableJoin':
+      return foreignKeyJoin(step, ctx);
+    default:
+      return assertNever(step, 'join step');
+  }
+}
+
+export function isJoin(step: Step): step is JoinStep {
+  return step.kind === 'StreamStreamJoin' || step.kind === 'StreamTableJoin' || step.kind === 'TableTableJoin' || step.kind === 'ForeignKeyTableTableJoin';
+}
+
+/** The join under a plan's filter / re-key / projection steps, if there is one. */
+export function findJoin(root: Step): JoinStep | undefined {
+  let s: Step = root;
+  for (;;) {
+    if (isJoin(s)) return s;
+    if (s.kind === 'StreamSource' || s.kind === 'TableSource') return undefined;
+    s = s.input;
+  }
+}
+
+export function buildJoinRows(join: JoinStep, catalog: Catalog, log: Log | undefined, storeName: string): JoinRows {
+  const leaves: Leaf[] = [];
+  const nodes: JoinNode[] = [];
+  // The operators are wired once; the top's results go to the caller of the current process().
+  let top: ((c: JoinChange) => void) | undefined;
+  const wire = (step: Step, into: Downstream): void => {
+    if (step.kind === 'StreamSource' || step.kind === 'TableSource') {
+      leaves.push({ topic: step.topic, decode: buildSourceDecoder(step, catalog), into });
+      return;
+    }
+    if (!isJoin(step)) throw new Error(`${step.kind} can't be a join input`);
+    const node = makeNode(step, { catalog, log, storeName: `${storeName}_j${nodes.length}` });
+    nodes.push(node);
+    wire(step.left, (c, errors) => node.left(c, errors, into));
+    wire(step.right, (c, errors) => node.right(c, errors, into));
+  };
+  wire(join, (c) => top!(c));
+  return {
+    join,
+    topics: [...new Set(leaves.map((l) => l.topic))],
+    process(rec, errors, out) {
+      top = out;
+      // Two sources may share a topic: each reads every record of it.
+      for (const leaf of leaves) {
+        if (leaf.topic !== rec.topic) continue;
+        const d = leaf.decode(rec, errors);
+        if (d === null) continue;
+        leaf.into({ row: d.row, deleted: d.tombstone, timestamp: d.timestamp, record: rec, window: d.window }, errors);
+      }
+    },
+    flushState: () => nodes.forEach((n) => n.flush()),
+    discardState: () => nodes.forEach((n) => n.discard()),
+    destroyState: () => nodes.forEach((n) => n.destroy()),
+  };
+}
+
+interface Parts {
+  predicate?: Expression;
+  rekeyed: boolean;
+  items?: readonly SelectItem[];
+  schema?: StepSchema;
+  join?: JoinStep;
+}
+
+function collect(step: Step, parts: Parts): void {
+  switch (step.kind) {
+    case 'StreamStreamJoin':
+    case 'StreamTableJoin':
+    case 'TableTableJoin':
+    case 'ForeignKeyTableTableJoin':
+      parts.join = step;
+      return;
+    case 'StreamFilter':
+    case 'TableFilter':
+      collect(step.input, parts);
+      parts.predicate = step.predicate;
+      return;
+    case 'StreamSelectKey':
+      // The projection marks which items form the new key; nothing to compute here.
+      collect(step.input, parts);
+      parts.rekeyed = true;
+      return;
+    case 'StreamSelect':
+    case 'TableSelect':
+      collect(step.input, parts);
+      parts.items = step.items;
+      parts.schema = step.schema;
+      return;
+    case 'StreamSink':
+    case 'TableSink':
+      collect(step.input, parts);
+      return;
+    case 'StreamSource':
+    case 'TableSource':
+    case 'StreamFlatMap':
+    case 'StreamAggregate':
+    case 'TableAggregate':
+      throw new Error(`${step.kind} is not supported over a join`);
+    default:
+      assertNever(step, 'step');
+  }
+}
+
+export function buildJoinPipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
+  const parts: Parts = { rekeyed: false };
+  collect(root, parts);
+  const join = parts.join!;
+  const rows = buildJoinRows(join, catalog, log, storeName);
+  const schema = join.schema;
+  const isTable = join.kind === 'TableTableJoin' || join.kind === 'ForeignKeyTableTableJoin';
+  const predicate = parts.predicate && { fn: compileOver(parts.predicate, schema, [], catalog).fn, text: formatExpression(parts.predicate) };
+  const keyFns: { fn: RowFn; name: string }[] = [];
+  const valueFns: { fn: RowFn; name: string }[] = [];
+  for (const item of parts.items!) (item.key ? keyFns : valueFns).push({ fn: compileOver(item.expr, schema, [], catalog).fn, name: item.name });
+
+  const evaluate = (fns: readonly { fn: RowFn; name: string }[], row: readonly unknown[], rec: LogRecord, errors: ErrorSink) =>
+    fns.map(({ fn, name }) => {
+      try {
+        return fn(row) ?? null;
+      } catch (e) {
+        errors({ kind: 'EXPRESSION', message: `Error computing column ${name}: ${errorMessage(e)}`, record: rec });
+        return null;
+      }
+    });
+  const passes = (row: readonly unknown[], rec: LogRecord, errors: ErrorSink): boolean => {
+    try {
+      return predicate!.fn(row) === true;
+    } catch (e) {
+      errors({ kind: 'EXPRESSION', message: `Error evaluating predicate ${predicate!.text}: ${errorMessage(e)}`, record: rec });
+      return false;
+    }
+  };
+
+  return {
+    source: sourceSteps(join)[0]!,
+    topics: rows.topics,
+    schema: parts.schema!,
+    process(rec, errors, emit) {
+      rows.process(rec, errors, (c) => {
+        const meta: EmitMeta = { timestamp: c.timestamp, record: c.record, window: c.window, nullKey: false };
+        let deleted = c.deleted;
+        if (predicate) {
+          const ok = !deleted && passes(c.row, c.record, errors);
+          if (!isTable) {
+            if (!ok) return;
+          } else if (!ok) {
+            // A table row that stops matching is deleted downstream; one that never matched
+            // (the previous result, when known, failed too) needs no deletion.
+            if (c.old !== undefined && (c.old === null || !passes(c.old, c.record, errors))) return;
+            deleted = true;
+          }
+        }
+        const key = evaluate(keyFns, c.row, c.record, errors);
+        emit(key, deleted ? null : evaluate(valueFns, c.row, c.record, errors), meta);
+      });
+    },
+    flushState: () => rows.flushState(),
+    discardState: () => rows.discardState(),
+    destroyState: () => rows.destroyState(),
+  };
+}
