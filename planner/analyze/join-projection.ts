@@ -31,9 +31,6 @@ interface Item {
 
 const colRef = (name: string, span: Span): ColumnRef => ({ kind: 'ColumnRef', source: undefined, name, span });
 
-function notYet(what: string, span: Span): never {
-  throw new SemanticError(`${what} is not supported yet`, span);
-}
 
 function listLabels(labels: readonly string[]): string {
   return labels.length === 1 ? labels[0]! : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]!}`;
@@ -57,15 +54,14 @@ export function analyzeJoinProjection(ctx: JoinContext & { readonly joined: Join
     query.having !== undefined ||
     query.select.some((i) => i.kind === 'SelectExpr' && containsAggregate(i.expr, catalog));
   if (aggregating) {
-    // Checked like any aggregation (so its errors match ksqlDB's), but the aggregate pipeline
-    // reads a source, not a join's rows, yet.
+    // The aggregation reads the joined rows, whose columns carry their ALIAS_ names.
     const aliased = query.select.map((item): AstSelectItem => {
       if (item.kind !== 'SelectExpr') return item;
       const expr = names.rewrite(item.expr, 'SELECT');
       const alias = item.alias ?? (item.expr.kind === 'ColumnRef' ? names.itemName(item.expr, 'SELECT') : undefined);
       return { ...item, expr, alias };
     });
-    analyzeAggregate({
+    return analyzeAggregate({
       query: {
         ...query,
         select: aliased,
@@ -81,7 +77,6 @@ export function analyzeJoinProjection(ctx: JoinContext & { readonly joined: Join
       scope,
       input: step,
     });
-    notYet('Aggregation over a JOIN', query.span);
   }
 
   const partition = query.partitionBy?.filter((p) => p.kind !== 'NullLiteral').map((p) => names.rewrite(p, 'PARTITION BY'));

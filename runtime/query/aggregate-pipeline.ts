@@ -20,6 +20,7 @@ import type { Pipeline } from './pipeline.js';
 import type { EmitMeta, RowEmitter } from './row-pipeline.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 import { planParts } from './plan-parts.js';
+import { buildJoinRows } from './join-pipeline.js';
 import { DEFAULT_RETENTION_MS, graceOf, windowStartsFor } from './windows.js';
 
 export function isAggregation(step: Step): boolean {
@@ -109,8 +110,10 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   }
   const source = parts.source;
   const agg = parts.aggregate;
-  const inSchema = source.schema;
-  const quals = [source.alias, source.source];
+  // An aggregation over a join reads the joined rows (named without qualifiers), not a source.
+  const joinRows = parts.join ? buildJoinRows(parts.join, catalog, log, `${storeName}_join`) : undefined;
+  const inSchema = parts.join ? parts.join.schema : source.schema;
+  const quals = parts.join ? [] : [source.alias, source.source];
   const decode = buildSourceDecoder(source, catalog);
   const env = { functions: catalog.functions, resolveType: (n: string) => catalog.customType(n) };
   const scope = schemaScope(inSchema, quals);
@@ -410,11 +413,17 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
 
   return {
     source,
-    topics: [source.topic],
+    topics: joinRows ? joinRows.topics : [source.topic],
     schema: parts.schema,
     stats,
     retentionCutoff: () => (retention !== undefined && streamTime >= 0 ? streamTime - retention : undefined),
     process(rec, errors, emit) {
+      if (joinRows) {
+        joinRows.process(rec, errors, (c) =>
+          run({ row: c.row as unknown[], timestamp: c.timestamp, tombstone: c.deleted, window: c.window, nullKey: false }, c.record, errors, emit),
+        );
+        return;
+      }
       const decoded = decode(rec, errors);
       if (decoded !== null) run(decoded, rec, errors, emit);
     },
@@ -423,6 +432,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       run({ row, timestamp: Number(rowtime ?? 0), tombstone: false, window: null, nullKey: false }, rec, errors, emit);
     },
     flushState() {
+      joinRows?.flushState();
       trimWindows();
       groups.flush();
       byEnd?.flush();
@@ -431,6 +441,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       open?.flush();
     },
     discardState() {
+      joinRows?.discardState();
       groups.discard();
       byEnd?.discard();
       prior?.discard();
@@ -439,6 +450,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       streamTime = (meta.get('streamTime') as number | undefined) ?? -1;
     },
     destroyState() {
+      joinRows?.destroyState();
       groups.destroy();
       byEnd?.destroy();
       prior?.destroy();

@@ -3,7 +3,9 @@
 // projection. Joins are assembled by the join pipeline instead.
 
 import { assertNever, type Expression } from '../../grammar/ast.js';
+import { sourceSteps } from '../../planner/steps.js';
 import type {
+  JoinStep,
   SelectItem,
   Step,
   StepSchema,
@@ -15,7 +17,10 @@ import type {
 } from '../../planner/steps.js';
 
 export interface PlanParts {
+  /** The source (a join's first source, when the rows come from a join). */
   readonly source: StreamSource | TableSource;
+  /** Set when an aggregation reads a join's rows instead of a source. */
+  readonly join: JoinStep | undefined;
   /** WHERE predicates, on source rows. */
   readonly predicates: readonly Expression[];
   readonly tableFunctions: StreamFlatMap['tableFunctions'];
@@ -32,6 +37,7 @@ export interface PlanParts {
 
 export function planParts(root: Step): PlanParts {
   let source: StreamSource | TableSource | undefined;
+  let join: JoinStep | undefined;
   const predicates: Expression[] = [];
   let tableFunctions: StreamFlatMap['tableFunctions'] = [];
   let selectSchema: StepSchema | undefined;
@@ -83,12 +89,16 @@ export function planParts(root: Step): PlanParts {
       case 'StreamTableJoin':
       case 'TableTableJoin':
       case 'ForeignKeyTableTableJoin':
-        throw new Error('joins run in the join pipeline');
+        // Only an aggregation reads a join through these parts; the join pipeline does the rest.
+        join = step;
+        source = sourceSteps(step)[0];
+        return;
       default:
         assertNever(step, 'step');
     }
   };
   walk(root);
   if (!source || !items || !schema) throw new Error('a plan needs a source and a projection');
-  return { source, predicates, tableFunctions, selectSchema, rekeyed, aggregate, having, items, schema };
+  if (join && !aggregate) throw new Error('joins run in the join pipeline');
+  return { source, join, predicates, tableFunctions, selectSchema, rekeyed, aggregate, having, items, schema };
 }
