@@ -3,10 +3,12 @@
 // (ksqlDB's pull query on a stream). Nothing is committed.
 
 import type { Catalog } from '../../planner/catalog.js';
-import type { Step, StepSchema } from '../../planner/steps.js';
+import { sourceSteps, type Step, type StepSchema } from '../../planner/steps.js';
 import type { Log } from '../log/log.js';
 import type { ProcessingError } from './errors.js';
 import { buildPipeline } from './pipeline.js';
+import { mergeByTimestamp } from './input-merger.js';
+import type { LogRecord } from '../log/log.js';
 
 export interface TransientQueryOptions {
   readonly root: Step;
@@ -31,46 +33,51 @@ export interface QueryHandle extends AsyncIterableIterator<unknown[]> {
 export async function runTransientQuery(opts: TransientQueryOptions): Promise<QueryHandle> {
   // A transient aggregation keeps its state in memory only.
   const pipeline = buildPipeline(opts.root, opts.catalog, undefined, 'transient');
-  const topic = pipeline.source.topic;
   let closed = false;
   const buffer: unknown[][] = [];
   let emitted = 0;
   const limit = opts.limit;
 
-  const described = await opts.log.describeTopic(topic);
-  if (!described) throw new Error(`Topic ${topic} does not exist`);
-  const info = described;
-  const positions: number[] = [];
-  const ends: number[] = [];
-  for (let p = 0; p < info.partitions; p++) {
-    positions.push(opts.offsetReset === 'earliest' ? await opts.log.startOffset(topic, p) : await opts.log.endOffset(topic, p));
-    ends.push(await opts.log.endOffset(topic, p));
+  // Every partition of every topic the query reads (a join reads several). A table is read
+  // from its beginning whatever auto.offset.reset says: a join needs its current state.
+  const tableTopics = new Set(sourceSteps(opts.root).filter((s) => s.kind === 'TableSource').map((s) => s.topic));
+  const inputs: { topic: string; partition: number; position: number; end: number }[] = [];
+  for (const topic of pipeline.topics) {
+    const info = await opts.log.describeTopic(topic);
+    if (!info) throw new Error(`Topic ${topic} does not exist`);
+    for (let p = 0; p < info.partitions; p++) {
+      const end = await opts.log.endOffset(topic, p);
+      const earliest = opts.offsetReset === 'earliest' || (tableTopics.has(topic) && pipeline.topics.length > 1);
+      inputs.push({ topic, partition: p, position: earliest ? await opts.log.startOffset(topic, p) : end, end });
+    }
   }
 
   async function* rows(): AsyncGenerator<unknown[]> {
     const onError = opts.onError ?? (() => undefined);
+    const width = pipeline.schema.columns.length;
     while (!closed) {
-      let got = 0;
-      for (let p = 0; p < info.partitions && !closed; p++) {
-        const max = opts.bounded ? Math.min(1000, ends[p]! - positions[p]!) : 1000;
+      const batches: LogRecord[][] = [];
+      for (const input of inputs) {
+        const max = opts.bounded ? Math.min(1000, input.end - input.position) : 1000;
         if (max <= 0) continue;
-        const recs = await opts.log.fetch(topic, p, positions[p]!, max);
-        got += recs.length;
-        for (const rec of recs) {
-          pipeline.process(rec, onError, (key, value) => {
-            buffer.push(value === null ? [...key, ...new Array(pipeline.schema.columns.length - key.length).fill(null)] : [...key, ...value]);
-          });
-          positions[p] = rec.offset + 1;
-        }
+        const recs = await opts.log.fetch(input.topic, input.partition, input.position, max);
+        if (recs.length === 0) continue;
+        batches.push(recs as LogRecord[]);
+        input.position = recs[recs.length - 1]!.offset + 1;
+      }
+      for (const rec of batches.length === 1 ? batches[0]! : mergeByTimestamp(batches)) {
+        pipeline.process(rec, onError, (key, value) => {
+          buffer.push(value === null ? [...key, ...new Array(width - key.length).fill(null)] : [...key, ...value]);
+        });
         while (buffer.length > 0) {
           if (limit !== undefined && emitted >= limit) return;
           emitted++;
           yield buffer.shift()!;
         }
-        if (limit !== undefined && emitted >= limit) return;
+        if (closed || (limit !== undefined && emitted >= limit)) return;
       }
-      if (opts.bounded && positions.every((pos, i) => pos >= ends[i]!)) return;
-      if (got === 0) await opts.log.waitForData([topic], 200);
+      if (opts.bounded && inputs.every((i) => i.position >= i.end)) return;
+      if (batches.length === 0) await opts.log.waitForData(pipeline.topics, 200);
     }
   }
 

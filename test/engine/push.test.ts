@@ -52,3 +52,22 @@ describe('push queries', () => {
     expect(lines.join('\n')).toMatch(/value: \{"V":"later"\}/);
   });
 });
+
+describe('push queries over joins', () => {
+  it('enrich a stream from a table read from its beginning', async () => {
+    await engine.execute(`
+      CREATE TABLE users (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='users', partitions=2, value_format='JSON');
+      INSERT INTO users (id, name) VALUES (1, 'ann');`);
+    const handle = await engine.query('SELECT s.id, s.v, u.name FROM s LEFT JOIN users u ON s.id = u.id EMIT CHANGES LIMIT 2;');
+    const rows: unknown[][] = [];
+    const done = (async () => {
+      for await (const r of handle) rows.push(r);
+    })();
+    await engine.execute("INSERT INTO s (id, v) VALUES (1, 'x'); INSERT INTO s (id, v) VALUES (9, 'y');");
+    await done;
+    expect(rows.sort()).toEqual([
+      [1, 'x', 'ann'],
+      [9, 'y', null],
+    ]);
+  });
+});
