@@ -85,8 +85,7 @@ export interface WindowSpec {
  * GROUP BY + aggregates: the output row is KSQL_GROUPBY_j (the group key), KSQL_AGG_VARIABLE_i
  * (aggregate results), then WINDOWSTART/WINDOWEND when windowed.
  */
-export interface StreamAggregate {
-  readonly kind: 'StreamAggregate';
+interface AggregateBase {
   readonly input: Step;
   readonly groupBy: readonly Expression[];
   readonly aggregates: readonly { readonly name: string; readonly call: Expression }[];
@@ -94,15 +93,12 @@ export interface StreamAggregate {
   readonly emitFinal: boolean;
   readonly schema: StepSchema;
 }
+export interface StreamAggregate extends AggregateBase {
+  readonly kind: 'StreamAggregate';
+}
 /** Aggregating a table: an update retracts the old row's contribution and adds the new one. */
-export interface TableAggregate {
+export interface TableAggregate extends AggregateBase {
   readonly kind: 'TableAggregate';
-  readonly input: Step;
-  readonly groupBy: readonly Expression[];
-  readonly aggregates: readonly { readonly name: string; readonly call: Expression }[];
-  readonly window: WindowSpec | undefined;
-  readonly emitFinal: boolean;
-  readonly schema: StepSchema;
 }
 export interface SelectItem {
   readonly name: string;
