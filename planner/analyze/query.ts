@@ -173,7 +173,13 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
           for (const c of source.columns.filter((c) => c.role !== 'KEY' && !isNewKey(c.name))) push(c.name, colRef(c.name, item.span), c.type, item.span);
           for (const c of source.columns.filter((c) => c.role === 'KEY' && !isNewKey(c.name))) push(c.name, colRef(c.name, item.span), c.type, item.span);
         } else {
-          for (const c of source.columns) push(c.name, colRef(c.name, item.span), c.type, item.span);
+          for (const c of source.columns.filter((c) => c.role === 'KEY')) push(c.name, colRef(c.name, item.span), c.type, item.span);
+          // A transient query over a windowed source shows the window bounds after the key, as
+          // ksqlDB's pull and push queries do; a sink carries them in its windowed key instead.
+          if (sinkName === undefined && source.windowType) {
+            for (const w of WINDOW_COLUMNS) push(w.name, colRef(w.name, item.span), w.type, item.span);
+          }
+          for (const c of source.columns.filter((c) => c.role !== 'KEY')) push(c.name, colRef(c.name, item.span), c.type, item.span);
         }
         break;
       }

@@ -1,13 +1,16 @@
-// `npm run conformance`: runs ksqlDB's query-validation tests against Sluice, sequentially
-// and in-process, and prints a per-file table and the totals.
+// `npm run conformance`: runs ksqlDB's query-validation tests (QTT) and REST query-validation
+// tests (RQTT) against Sluice, sequentially and in-process, and prints a per-file table for
+// each directory and the totals.
 //
-//   --dir DIR           a directory of case files (repeatable; replaces the default)
+//   --dir DIR           a directory of case files (repeatable; replaces the defaults); one
+//                       named rest-query-validation-tests holds RQTT files
 //   --filter REGEX      only files or cases whose name matches
 //   --json FILE         write the results as JSON
 //   --verbose           print each failing case with its reason and a record diff
 //   --update-baseline   write test/conformance/baseline.json: the ids of the passing cases
 
 import { writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BASELINE_PATH, writeBaseline } from './baseline.js';
 import {
@@ -16,7 +19,11 @@ import {
   conformanceAvailable,
   listCaseFiles,
   loadCaseFile,
+  type CaseFile,
+  type QttCase,
 } from './loader.js';
+import { DEFAULT_REST_CONFORMANCE_DIR, isRestDir, loadRestCaseFile, type RqttCase } from './rest/loader.js';
+import type { CaseOutcome } from './run-case.js';
 
 /** The files the first milestone targets (projections, filters, expressions, serdes). */
 const TARGET_FILES: ReadonlySet<string> = new Set(
@@ -47,7 +54,7 @@ async function main(): Promise<number> {
       'update-baseline': { type: 'boolean', default: false },
     },
   });
-  const dirs = values.dir ?? [DEFAULT_CONFORMANCE_DIR];
+  const dirs = values.dir ?? [DEFAULT_CONFORMANCE_DIR, DEFAULT_REST_CONFORMANCE_DIR];
   if (!conformanceAvailable(dirs)) {
     console.log(MISSING_CONFORMANCE_MESSAGE);
     return 0;
@@ -55,45 +62,57 @@ async function main(): Promise<number> {
   const filter = values.filter === undefined ? undefined : new RegExp(values.filter);
   // Loaded only now, so that a missing data directory is reported without loading the engine.
   const { runCase, closeEngines } = await import('./run-case.js');
+  const { runRestCase } = await import('./rest/run-case.js');
 
   const files: Record<string, FileResult> = {};
+  /** Each file's table: the directory it was first found in. */
+  const groups = new Map<string, string[]>();
   const skippedByReason: Record<string, number> = {};
   const passing: string[] = [];
   const ran = new Set<string>();
   let notes = 0;
-  for (const path of listCaseFiles(dirs)) {
-    const loaded = loadCaseFile(path);
-    const fileMatches = filter === undefined || filter.test(loaded.file);
-    const cases = loaded.cases.filter((c) => fileMatches || filter!.test(c.name));
-    if (cases.length === 0 && loaded.error === undefined) continue;
-    // Two --dir directories may hold files of the same name: they share a row.
-    const result = (files[loaded.file] ??= { passed: 0, failed: 0, skipped: 0, failures: [] });
-    if (loaded.error !== undefined) {
-      result.failed++;
-      result.failures.push({ name: '(file)', reason: loaded.error });
-    }
-    for (const c of cases) {
-      ran.add(c.id);
-      if (c.skip !== undefined) {
-        result.skipped++;
-        skippedByReason[c.skip] = (skippedByReason[c.skip] ?? 0) + 1;
-        continue;
+  for (const dir of dirs) {
+    const rest = isRestDir(dir);
+    const group = basename(resolve(dir));
+    for (const path of listCaseFiles([dir])) {
+      const loaded: CaseFile<QttCase | RqttCase> = rest ? loadRestCaseFile(path) : loadCaseFile(path);
+      const run = (c: QttCase | RqttCase): Promise<CaseOutcome> => (rest ? runRestCase(c as RqttCase) : runCase(c));
+      const fileMatches = filter === undefined || filter.test(loaded.file);
+      const cases = loaded.cases.filter((c) => fileMatches || filter!.test(c.name));
+      if (cases.length === 0 && loaded.error === undefined) continue;
+      // Two --dir directories may hold files of the same name: they share a row.
+      let result = files[loaded.file];
+      if (result === undefined) {
+        result = files[loaded.file] = { passed: 0, failed: 0, skipped: 0, failures: [] };
+        groups.set(group, [...(groups.get(group) ?? []), loaded.file]);
       }
-      const outcome = await runCase(c);
-      if (outcome.status === 'passed') {
-        result.passed++;
-        passing.push(c.id);
-        if (outcome.note !== undefined) {
-          notes++;
-          if (values.verbose) console.log(`NOTE ${c.id}: ${outcome.note}`);
-        }
-      } else {
-        const reason = outcome.reason ?? 'failed';
+      if (loaded.error !== undefined) {
         result.failed++;
-        result.failures.push({ name: c.name, reason });
-        if (values.verbose) {
-          console.log(`FAIL ${c.id}: ${reason}`);
-          for (const line of outcome.detail ?? []) console.log(`    ${line}`);
+        result.failures.push({ name: '(file)', reason: loaded.error });
+      }
+      for (const c of cases) {
+        ran.add(c.id);
+        if (c.skip !== undefined) {
+          result.skipped++;
+          skippedByReason[c.skip] = (skippedByReason[c.skip] ?? 0) + 1;
+          continue;
+        }
+        const outcome = await run(c);
+        if (outcome.status === 'passed') {
+          result.passed++;
+          passing.push(c.id);
+          if (outcome.note !== undefined) {
+            notes++;
+            if (values.verbose) console.log(`NOTE ${c.id}: ${outcome.note}`);
+          }
+        } else {
+          const reason = outcome.reason ?? 'failed';
+          result.failed++;
+          result.failures.push({ name: c.name, reason });
+          if (values.verbose) {
+            console.log(`FAIL ${c.id}: ${reason}`);
+            for (const line of outcome.detail ?? []) console.log(`    ${line}`);
+          }
         }
       }
     }
@@ -113,7 +132,7 @@ async function main(): Promise<number> {
     }
   }
 
-  printTable(files);
+  for (const [group, names] of groups) printTable(group, names, files);
   const reasons = Object.entries(skippedByReason).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) console.log(`skipped: ${reasons.map(([r, n]) => `${r}: ${n}`).join(', ')}`);
   printTopFailures(files);
@@ -134,16 +153,22 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function printTable(files: Readonly<Record<string, FileResult>>): void {
-  const names = Object.keys(files);
-  const width = Math.max(4, ...names.map((n) => n.length));
+/** One directory's files: their names without the directory, then a total row. */
+function printTable(group: string, names: readonly string[], files: Readonly<Record<string, FileResult>>): void {
+  const shown = names.map((n) => (n.startsWith(`${group}/`) ? n.slice(group.length + 1) : n));
+  const width = Math.max(4, group.length + 1, ...shown.map((n) => n.length));
   const row = (a: string, b: string, c: string, d: string): string =>
     `${a.padEnd(width)}  ${b.padStart(6)}  ${c.padStart(6)}  ${d.padStart(7)}`;
-  console.log(row('file', 'passed', 'failed', 'skipped'));
-  for (const n of names) {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  console.log(row(`${group}:`, 'passed', 'failed', 'skipped'));
+  names.forEach((n, i) => {
     const r = files[n]!;
-    console.log(row(n, String(r.passed), String(r.failed), String(r.skipped)));
-  }
+    total.passed += r.passed;
+    total.failed += r.failed;
+    total.skipped += r.skipped;
+    console.log(row(shown[i]!, String(r.passed), String(r.failed), String(r.skipped)));
+  });
+  console.log(row('total', String(total.passed), String(total.failed), String(total.skipped)));
 }
 
 /** The most common failure reasons, with names and numbers masked so like groups with like. */

@@ -77,9 +77,9 @@ export interface QttCase {
   readonly skip: string | undefined;
 }
 
-export interface CaseFile {
+export interface CaseFile<C = QttCase> {
   readonly file: string;
-  readonly cases: readonly QttCase[];
+  readonly cases: readonly C[];
   /** Set when the file could not be read or parsed; it then has no cases. */
   readonly error: string | undefined;
 }
@@ -106,7 +106,18 @@ export function listCaseFiles(dirs: readonly string[]): string[] {
 }
 
 export function loadCaseFile(path: string): CaseFile {
-  const file = basename(path);
+  return loadTests(path, basename(path), expandTest);
+}
+
+/**
+ * The cases of one test file, each test expanded by `expand`; `file` names the file in case
+ * ids (`file: case name`).
+ */
+export function loadTests<C extends { readonly id: string }>(
+  path: string,
+  file: string,
+  expand: (file: string, raw: Readonly<Record<string, unknown>>) => C[],
+): CaseFile<C> {
   let doc: unknown;
   try {
     doc = parseJsonExact(readFileSync(path, 'utf8'));
@@ -115,11 +126,11 @@ export function loadCaseFile(path: string): CaseFile {
   }
   const tests = isObject(doc) ? doc['tests'] : undefined;
   if (!Array.isArray(tests)) return { file, cases: [], error: 'no "tests" array' };
-  const cases: QttCase[] = [];
+  const cases: C[] = [];
   const seen = new Map<string, number>();
   for (const raw of tests) {
     if (!isObject(raw)) continue;
-    for (const c of expandTest(file, raw)) {
+    for (const c of expand(file, raw)) {
       // ksqlDB tolerates repeated names in one file; baseline ids must stay unique.
       const n = (seen.get(c.id) ?? 0) + 1;
       seen.set(c.id, n);

@@ -30,7 +30,7 @@ const UNSUPPORTED_YET = /\bnot supported yet\b/i;
 const TIMED_OUT: CaseOutcome = { status: 'failed', reason: 'timeout' };
 
 /** Thrown (as the TIMED_OUT value itself) when a case runs past its deadline. */
-function checkDeadline(deadline: number): void {
+export function checkDeadline(deadline: number): void {
   if (Date.now() >= deadline) throw TIMED_OUT;
 }
 
@@ -38,15 +38,27 @@ function checkDeadline(deadline: number): void {
  * Settings of ksqlDB's harness (TestExecutor.BASE_CONFIG) that change results: queries read
  * from the earliest offset, and record caching is off so every intermediate update is emitted.
  */
-const HARNESS_PROPERTIES: Readonly<Record<string, string>> = {
+export const HARNESS_PROPERTIES: Readonly<Record<string, string>> = {
   'auto.offset.reset': 'earliest',
   'cache.max.bytes.buffering': '0',
 };
 
 export async function runCase(c: QttCase, timeoutMs = DEFAULT_CASE_TIMEOUT_MS): Promise<CaseOutcome> {
+  return runWithEngine({ ...HARNESS_PROPERTIES, ...c.properties }, timeoutMs, (engine, deadline) => execute(engine, c, deadline));
+}
+
+/**
+ * Runs `body` on a fresh in-memory Engine with the given properties, within `timeoutMs`.
+ * Whatever the engine throws becomes a failed outcome.
+ */
+export async function runWithEngine(
+  properties: Readonly<Record<string, string>>,
+  timeoutMs: number,
+  body: (engine: Engine, deadline: number) => Promise<CaseOutcome>,
+): Promise<CaseOutcome> {
   let engine: Engine;
   try {
-    engine = new Engine({ memory: true, properties: { ...HARNESS_PROPERTIES, ...c.properties } });
+    engine = new Engine({ memory: true, properties });
   } catch (e) {
     return { status: 'failed', reason: `engine failed to start: ${message(e)}` };
   }
@@ -59,7 +71,7 @@ export async function runCase(c: QttCase, timeoutMs = DEFAULT_CASE_TIMEOUT_MS): 
     timer = setTimeout(() => resolve(TIMED_OUT), timeoutMs);
   });
   try {
-    const run = execute(engine, c, deadline).catch((e: unknown): CaseOutcome =>
+    const run = body(engine, deadline).catch((e: unknown): CaseOutcome =>
       e === TIMED_OUT ? TIMED_OUT : { status: 'failed', reason: `engine error: ${message(e)}` },
     );
     return await Promise.race([run, timeout]);
@@ -81,15 +93,40 @@ export async function closeEngines(): Promise<void> {
   await Promise.all([...closing]);
 }
 
-async function execute(engine: Engine, c: QttCase, deadline: number): Promise<CaseOutcome> {
-  const log = await engine.log();
-  for (const [name, partitions] of topicsToCreate(c)) {
+/** Creates the topics the case needs before its statements run (see topics.ts). */
+export async function createCaseTopics(log: Log, c: QttCase, defaultPartitions = 1): Promise<void> {
+  for (const [name, partitions] of topicsToCreate(c, defaultPartitions)) {
     try {
       await log.createTopic(name, { partitions });
     } catch (e) {
       if (!(e instanceof TopicExistsError)) throw e;
     }
   }
+}
+
+/**
+ * The outcome of a case that expects statement `index` (0-based) to be rejected, given the
+ * error it was rejected with.
+ */
+export function judgeRejection(expectedMessage: string | undefined, e: unknown, index: number): CaseOutcome {
+  const actual = message(e);
+  // Sluice says "… is not supported yet" for a feature it lacks (ksqlDB never does): that
+  // is not the rejection the case expects, so it must not count as conformance.
+  if (UNSUPPORTED_YET.test(actual)) {
+    return { status: 'failed', reason: `statement ${index + 1} rejected as unsupported: ${firstLine(actual)}` };
+  }
+  // ksqlDB's harness checks the message too, but Sluice's wording may differ; the README
+  // makes the message optional, so a different one is only noted.
+  const note =
+    expectedMessage !== undefined && !actual.includes(expectedMessage)
+      ? `rejected by statement ${index + 1} with: ${firstLine(actual)}; ksqlDB says: ${firstLine(expectedMessage)}`
+      : undefined;
+  return note === undefined ? { status: 'passed' } : { status: 'passed', note };
+}
+
+async function execute(engine: Engine, c: QttCase, deadline: number): Promise<CaseOutcome> {
+  const log = await engine.log();
+  await createCaseTopics(log, c);
 
   for (let i = 0; i < c.statements.length; i++) {
     checkDeadline(deadline);
@@ -99,20 +136,7 @@ async function execute(engine: Engine, c: QttCase, deadline: number): Promise<Ca
       if (c.expectedException === undefined) {
         return { status: 'failed', reason: `statement ${i + 1} rejected: ${firstLine(message(e))}` };
       }
-      const actual = message(e);
-      // Sluice says "… is not supported yet" for a feature it lacks (ksqlDB never does): that
-      // is not the rejection the case expects, so it must not count as conformance.
-      if (UNSUPPORTED_YET.test(actual)) {
-        return { status: 'failed', reason: `statement ${i + 1} rejected as unsupported: ${firstLine(actual)}` };
-      }
-      // ksqlDB's harness checks the message too, but Sluice's wording may differ; the README
-      // makes the message optional, so a different one is only noted.
-      const expected = c.expectedException.message;
-      const note =
-        expected !== undefined && !actual.includes(expected)
-          ? `rejected by statement ${i + 1} with: ${firstLine(actual)}; ksqlDB says: ${firstLine(expected)}`
-          : undefined;
-      return note === undefined ? { status: 'passed' } : { status: 'passed', note };
+      return judgeRejection(c.expectedException.message, e, i);
     }
   }
   if (c.expectedException !== undefined) {
@@ -128,15 +152,8 @@ async function execute(engine: Engine, c: QttCase, deadline: number): Promise<Ca
   const sources = engine.sources();
   for (let i = 0; i < c.inputs.length; i++) {
     checkDeadline(deadline);
-    const rec = c.inputs[i]!;
-    const source = sources.find((s) => s.topic === rec.topic);
-    let producerRecord;
-    try {
-      producerRecord = encodeInput(rec, source, c.topics.find((t) => t.name === rec.topic));
-    } catch (e) {
-      return { status: 'failed', reason: `input ${i}: cannot serialise: ${message(e)}` };
-    }
-    await log.produce(rec.topic, [producerRecord]);
+    const failure = await produceInput(log, c, i, sources);
+    if (failure !== undefined) return { status: 'failed', reason: failure };
     await engine.drain();
     await collector.collect();
   }
@@ -155,7 +172,24 @@ async function execute(engine: Engine, c: QttCase, deadline: number): Promise<Ca
   return { status: 'passed' };
 }
 
-function compareTopic(
+/**
+ * Produces input `i` of the case, serialised for the first catalog source over its topic;
+ * a failure reason when it can't be serialised.
+ */
+export async function produceInput(log: Log, c: QttCase, i: number, sources: readonly SourceInfo[]): Promise<string | undefined> {
+  const rec = c.inputs[i]!;
+  const source = sources.find((s) => s.topic === rec.topic);
+  let producerRecord;
+  try {
+    producerRecord = encodeInput(rec, source, c.topics.find((t) => t.name === rec.topic));
+  } catch (e) {
+    return `input ${i}: cannot serialise: ${message(e)}`;
+  }
+  await log.produce(rec.topic, [producerRecord]);
+  return undefined;
+}
+
+export function compareTopic(
   c: QttCase,
   topic: string,
   raw: readonly LogRecord[],
@@ -197,7 +231,7 @@ function compareTopic(
  * Reads the output topics after each drain, so records keep the order they were produced in
  * even when a topic has several partitions (within one drain: partition, then offset).
  */
-class OutputCollector {
+export class OutputCollector {
   private readonly positions = new Map<string, number[]>();
   private readonly collected = new Map<string, LogRecord[]>();
 
@@ -232,16 +266,16 @@ class OutputCollector {
   }
 }
 
-function message(e: unknown): string {
+export function message(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
 
-function firstLine(text: string): string {
+export function firstLine(text: string): string {
   const line = text.split('\n', 1)[0]!;
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
-function delay(ms: number): Promise<void> {
+export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -16,8 +16,12 @@ const AS_SELECT = /\bAS\s+SELECT\b/i;
 const KAFKA_TOPIC = /\bKAFKA_TOPIC\s*=\s*'((?:[^']|'')*)'/i;
 const PARTITIONS = /\bPARTITIONS\s*=\s*(\d+)/i;
 
-/** Topic name → partition count, in creation order. */
-export function topicsToCreate(c: QttCase): Map<string, number> {
+/**
+ * Topic name → partition count, in creation order. `defaultPartitions` is what a topic gets
+ * when neither a `topics` entry nor a PARTITIONS property says: 1 for QTT (see above); RQTT
+ * runs on a real cluster in ksqlDB, where such topics have 4.
+ */
+export function topicsToCreate(c: QttCase, defaultPartitions = 1): Map<string, number> {
   const topics = new Map<string, number>();
   const add = (name: string, partitions: number): void => {
     if (name !== '' && !topics.has(name)) topics.set(name, partitions);
@@ -28,8 +32,8 @@ export function topicsToCreate(c: QttCase): Map<string, number> {
     const topic = KAFKA_TOPIC.exec(s);
     if (topic === null) continue;
     const partitions = PARTITIONS.exec(s);
-    add(topic[1]!.replace(/''/g, "'"), partitions === null ? 1 : Number(partitions[1]));
+    add(topic[1]!.replace(/''/g, "'"), partitions === null ? defaultPartitions : Number(partitions[1]));
   }
-  for (const r of c.inputs) add(r.topic, 1);
+  for (const r of c.inputs) add(r.topic, defaultPartitions);
   return topics;
 }
