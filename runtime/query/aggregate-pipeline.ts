@@ -405,7 +405,8 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       g.lastTs = Math.max(g.lastTs ?? ts, ts);
       groups.put(gk, g);
       if (emitFinal) hold(gk, start, end, end + grace);
-      else emitGroup(g, before, [start, end], rec, ts, errors, emit);
+      // A window's result carries the latest record time seen in it, as Kafka Streams stamps it.
+      else emitGroup(g, before, [start, end], rec, g.lastTs!, errors, emit);
     }
     if (emitFinal) release(rec, errors, emit);
   
