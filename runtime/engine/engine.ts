@@ -29,7 +29,7 @@ import { describe, describeFunction, explain, show } from './statements/metadata
 import { createAsSelect, insertInto, terminate } from './statements/persistent.js';
 import { print, printLive } from './statements/print.js';
 import { STRING } from '../../planner/types.js';
-import { orderAndPage, runPullQuery } from '../materialize/pull-query.js';
+import { isKeyLookup, orderAndPage, runPullQuery } from '../materialize/pull-query.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
 import { buildPipeline, type Pipeline } from '../query/pipeline.js';
 import type { MaterializedTable } from '../materialize/materialized-table.js';
@@ -38,6 +38,8 @@ export type { QueryHandle } from '../query/push-query.js';
 
 interface CachedPull {
   readonly version: number;
+  /** The table-scan setting the plan was checked under: a SET of it must re-check. */
+  readonly scanSetting: string | undefined;
   readonly stmt: Extract<Statement, { kind: 'QueryStatement' }>;
   readonly analyzed: ReturnType<typeof analyzeQuery>;
   readonly table: MaterializedTable;
@@ -130,7 +132,12 @@ export class Engine {
         }
         // Pull queries repeat: a statement seen before, against an unchanged catalog, reuses its plan.
         const cached = this.pullCache.get(text.trim());
-        if (cached && cached.version === ctx.metastore.version && ctx.materialized.get(cached.analyzed.source.name) === cached.table) {
+        if (
+          cached &&
+          cached.version === ctx.metastore.version &&
+          cached.scanSetting === ctx.properties.get('ksql.query.pull.table.scan.enabled') &&
+          ctx.materialized.get(cached.analyzed.source.name) === cached.table
+        ) {
           results.push(this.runCachedPull(ctx, cached, text.trim()));
           continue;
         }
@@ -215,8 +222,18 @@ export class Engine {
     if (analyzed.source.type === 'TABLE') {
       const table = ctx.materialized.get(analyzed.source.name);
       if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);
+      if ((ctx.properties.get('ksql.query.pull.table.scan.enabled') ?? 'true').toLowerCase() === 'false') {
+        const keys = analyzed.source.columns.filter((c) => c.role === 'KEY').map((c) => c.name);
+        if (!isKeyLookup(stmt.query.where, keys)) {
+          throw new SemanticError(
+            'Query requires table scan to be enabled. Timeout and memory usage may be high if table is large. Table scans are disabled by ksql.query.pull.table.scan.enabled.',
+            stmt.span,
+          );
+        }
+      }
       const plan: CachedPull = {
         version: ctx.metastore.version,
+        scanSetting: ctx.properties.get('ksql.query.pull.table.scan.enabled'),
         stmt,
         analyzed,
         table,

@@ -155,3 +155,32 @@ export function runPullQuery(
   }
   return { rows: orderAndPage(aggregating ? [...groups.values()] : rows, analyzed, query, catalog), errors };
 }
+
+const LITERALS = new Set(['IntegerLiteral', 'DecimalLiteral', 'DoubleLiteral', 'StringLiteral', 'BooleanLiteral']);
+
+/**
+ * True when the WHERE clause pins every key column with `=` or `IN` over literals (and
+ * otherwise only bounds the window): what ksqlDB answers without a table scan.
+ */
+export function isKeyLookup(where: Expression | undefined, keyColumns: readonly string[]): boolean {
+  if (!where) return keyColumns.length === 0;
+  const pinned = new Set<string>();
+  const isKey = (e: Expression) => e.kind === 'ColumnRef' && keyColumns.includes(e.name);
+  const isWindow = (e: Expression) => e.kind === 'ColumnRef' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND');
+  for (const c of conjuncts(where)) {
+    if (c.kind === 'Comparison') {
+      const [col, other] = c.left.kind === 'ColumnRef' ? [c.left, c.right] : [c.right, c.left];
+      if (!LITERALS.has(other.kind)) return false;
+      if (isWindow(col)) continue;
+      if (c.op !== '=' || !isKey(col)) return false;
+      pinned.add((col as { name: string }).name);
+    } else if (c.kind === 'InList' && !c.negated && isKey(c.value) && c.list.every((x) => LITERALS.has(x.kind))) {
+      pinned.add((c.value as { name: string }).name);
+    } else if (c.kind === 'Between' && !c.negated && isWindow(c.value)) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return keyColumns.every((k) => pinned.has(k));
+}
