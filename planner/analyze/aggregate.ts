@@ -94,6 +94,9 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
     // A windowed source re-grouped would need repartitioning windowed data.
     throw new SemanticError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', query.span);
   }
+  if (source.valueFormat === 'KAFKA') {
+    throw new SemanticError(`Source(s) ${source.name} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, query.span);
+  }
   const groupBy = query.groupBy;
   const groupTypes: SqlType[] = [];
   for (const g of groupBy) {
@@ -138,20 +141,28 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   // Items and HAVING are rewritten first (that registers the aggregates), then typed.
   const namer = new ColumnNamer(new Set(inSchema.columns.map((c) => c.name)));
   const raw: { name: string; expr: Expression; original: Expression; span: Span }[] = [];
+  // `*` stands for every source column; each must then be a GROUP BY expression.
+  const selected: { expr: Expression; alias: string | undefined; span: Span }[] = [];
   for (const item of query.select) {
     switch (item.kind) {
       case 'AllColumns':
-        throw new SemanticError('SELECT * is not supported with GROUP BY', item.span);
+        for (const c of source.columns.filter((c) => c.role === 'KEY' || c.role === 'VALUE')) {
+          selected.push({ expr: { kind: 'ColumnRef', source: undefined, name: c.name, span: item.span }, alias: c.name, span: item.span });
+        }
+        break;
       case 'StructAll':
         throw new SemanticError('->* is not supported with GROUP BY', item.span);
       case 'SelectExpr':
-        raw.push({ name: '', expr: rewrite(item.expr), original: item.expr, span: item.span });
-        if (item.alias !== undefined) namer.use(item.alias);
+        selected.push({ expr: item.expr, alias: item.alias, span: item.span });
         break;
     }
   }
-  query.select.forEach((item, i) => {
-    if (item.kind === 'SelectExpr') raw[i]!.name = item.alias ?? namer.use(namer.nameFor(item.expr));
+  for (const item of selected) {
+    raw.push({ name: '', expr: rewrite(item.expr), original: item.expr, span: item.span });
+    if (item.alias !== undefined) namer.use(item.alias);
+  }
+  selected.forEach((item, i) => {
+    raw[i]!.name = item.alias ?? namer.use(namer.nameFor(item.expr));
   });
   const having = query.having ? rewrite(query.having) : undefined;
   if (aggregates.length === 0) {

@@ -381,7 +381,8 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     }
     const grace = graceOf(spec);
     if (spec.kind === 'SESSION') {
-      if (ts + spec.size + grace <= streamTime) {
+      // A session can still grow while its reach (ts + gap) plus grace hasn't passed stream time.
+      if (ts + spec.size + grace < streamTime) {
         stats.lateRecords++;
         return;
       }
