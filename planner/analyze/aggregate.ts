@@ -15,6 +15,7 @@ import { replaceTopDown } from '../rewrite/map-expression.js';
 import type { SelectItem, Step, StepColumn, StepSchema, WindowSpec } from '../steps.js';
 import { BIGINT, containsMap, formatType, type SqlType } from '../types.js';
 import { ColumnNamer } from './column-names.js';
+import { selectOrder } from './output-order.js';
 import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
 import type { AnalyzedQuery } from './query.js';
@@ -255,5 +256,9 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
     ],
   };
   step = { kind: 'TableSelect', input: step, items: selectItems, schema };
+  if (sinkName === undefined) {
+    const o = selectOrder(schema, items.map((it) => it.name));
+    return { root: step, source, schema: o.schema, outputOrder: o.order, sourceType: 'TABLE', limit: query.limit, emit: query.emit, window: spec };
+  }
   return { root: step, source, schema, sourceType: 'TABLE', limit: query.limit, emit: query.emit, window: spec };
 }

@@ -21,6 +21,7 @@ import { formatExpression } from '../format-expression.js';
 import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
 import { ColumnNamer } from './column-names.js';
+import { selectOrder } from './output-order.js';
 import { analyzeAggregate, containsAggregate } from './aggregate.js';
 import { analyzeJoin } from './join.js';
 import { convertMagicTimestamps } from '../rewrite/convert-magic-timestamps.js';
@@ -37,6 +38,11 @@ export interface AnalyzedQuery {
   readonly emit: 'CHANGES' | 'FINAL' | undefined;
   /** Set for windowed aggregations: the result is a windowed table. */
   readonly window?: WindowSpec | undefined;
+  /**
+   * Transient queries only: `schema` is in SELECT order, and outputOrder[i] is where its i-th
+   * column sits in the runtime's key-first row.
+   */
+  readonly outputOrder?: readonly number[];
 }
 
 export function sourceSchema(source: SourceInfo): StepSchema {
@@ -297,6 +303,10 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
   const schema: StepSchema = { columns: outCols };
   if (tableFunctions.length > 0) step = { kind: 'StreamFlatMap', input: step, tableFunctions, schema: selectSchema };
   step = { kind: source.type === 'STREAM' ? 'StreamSelect' : 'TableSelect', input: step, items: selectItems, schema };
+  if (sinkName === undefined) {
+    const o = selectOrder(schema, items.map((i) => i.name));
+    return { root: step, source, schema: o.schema, outputOrder: o.order, sourceType: source.type, limit: query.limit, emit: query.emit };
+  }
   return { root: step, source, schema, sourceType: source.type, limit: query.limit, emit: query.emit };
 }
 

@@ -254,6 +254,8 @@ export class Engine {
       offsetReset: 'earliest',
       limit: ordered ? undefined : analyzed.limit,
       bounded: true,
+      columns: analyzed.schema.columns,
+      ...(analyzed.outputOrder ? { order: analyzed.outputOrder } : {}),
     });
     const rows: unknown[][] = [];
     for await (const r of handle) rows.push(r);
@@ -302,6 +304,8 @@ export class Engine {
         offsetReset: offsetReset(ctx),
         limit: analyzed.limit,
         bounded: stmt.query.emit === undefined,
+        columns: analyzed.schema.columns,
+        ...(analyzed.outputOrder ? { order: analyzed.outputOrder } : {}),
       });
     } catch (e) {
       throw toSluiceError(e, piece.text, piece.start);

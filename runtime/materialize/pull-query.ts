@@ -153,7 +153,10 @@ export function runPullQuery(
       } else if (value !== null) rows.push([...key, ...value]);
     });
   }
-  return { rows: orderAndPage(aggregating ? [...groups.values()] : rows, analyzed, query, catalog), errors };
+  const ordered = analyzed.outputOrder;
+  const result = aggregating ? [...groups.values()] : rows;
+  const inSelectOrder = ordered ? result.map((r) => ordered.map((i) => r[i])) : result;
+  return { rows: orderAndPage(inSelectOrder, analyzed, query, catalog), errors };
 }
 
 const LITERALS = new Set(['IntegerLiteral', 'DecimalLiteral', 'DoubleLiteral', 'StringLiteral', 'BooleanLiteral']);

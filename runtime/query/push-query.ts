@@ -19,6 +19,9 @@ export interface TransientQueryOptions {
   /** Stop at the end offsets that exist when the query starts. */
   readonly bounded: boolean;
   readonly onError?: (e: ProcessingError) => void;
+  /** Transient queries answer in SELECT order: the columns, and each one's slot in the row. */
+  readonly columns?: StepSchema['columns'];
+  readonly order?: readonly number[];
 }
 
 export interface QueryHandle extends AsyncIterableIterator<unknown[]> {
@@ -37,6 +40,7 @@ export async function runTransientQuery(opts: TransientQueryOptions): Promise<Qu
   const buffer: unknown[][] = [];
   let emitted = 0;
   const limit = opts.limit;
+  const order = opts.order;
 
   // Every partition of every topic the query reads (a join reads several). A table is read
   // from its beginning whatever auto.offset.reset says: a join needs its current state.
@@ -67,7 +71,8 @@ export async function runTransientQuery(opts: TransientQueryOptions): Promise<Qu
       }
       for (const rec of batches.length === 1 ? batches[0]! : mergeByTimestamp(batches)) {
         pipeline.process(rec, onError, (key, value) => {
-          buffer.push(value === null ? [...key, ...new Array(width - key.length).fill(null)] : [...key, ...value]);
+          const row = value === null ? [...key, ...new Array(width - key.length).fill(null)] : [...key, ...value];
+          buffer.push(order ? order.map((i) => row[i]) : row);
         });
         while (buffer.length > 0) {
           if (limit !== undefined && emitted >= limit) return;
@@ -83,7 +88,7 @@ export async function runTransientQuery(opts: TransientQueryOptions): Promise<Qu
 
   const gen = rows();
   const handle: QueryHandle = {
-    columns: pipeline.schema.columns,
+    columns: opts.columns ?? pipeline.schema.columns,
     next: () => gen.next(),
     return: async () => {
       closed = true;

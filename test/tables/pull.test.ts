@@ -118,3 +118,14 @@ describe('pull-query narrowing in SQLite', () => {
     expect(await rows('SELECT id FROM m WHERE price IS NULL;')).toEqual([[3]]);
   });
 });
+
+describe('result column order', () => {
+  it('pull and push queries answer in SELECT order, keys wherever they are selected', async () => {
+    await engine.execute(`
+      CREATE TABLE kv (k STRING PRIMARY KEY, v INT) WITH (kafka_topic='kv', partitions=1, value_format='JSON');
+      INSERT INTO kv (k, v) VALUES ('a', 1);`);
+    await engine.drain();
+    const r = (await engine.execute("SELECT v, k FROM kv WHERE k = 'a';"))[0]!;
+    expect(r.type === 'rows' && [r.columns.map((c) => c.name), r.rows]).toEqual([['V', 'K'], [[1, 'a']]]);
+  });
+});
