@@ -39,7 +39,7 @@ export type { QueryHandle } from '../query/push-query.js';
 interface CachedPull {
   readonly version: number;
   /** The table-scan setting the plan was checked under: a SET of it must re-check. */
-  readonly scanSetting: string | undefined;
+  readonly scanSetting: string;
   readonly stmt: Extract<Statement, { kind: 'QueryStatement' }>;
   readonly analyzed: ReturnType<typeof analyzeQuery>;
   readonly table: MaterializedTable;
@@ -135,7 +135,7 @@ export class Engine {
         if (
           cached &&
           cached.version === ctx.metastore.version &&
-          cached.scanSetting === ctx.properties.get('ksql.query.pull.table.scan.enabled') &&
+          cached.scanSetting === `${ctx.properties.get('ksql.query.pull.table.scan.enabled')}/${ctx.properties.get('ksql.query.pull.range.scan.enabled')}` &&
           ctx.materialized.get(cached.analyzed.source.name) === cached.table
         ) {
           results.push(this.runCachedPull(ctx, cached, text.trim()));
@@ -222,9 +222,10 @@ export class Engine {
     if (analyzed.source.type === 'TABLE') {
       const table = ctx.materialized.get(analyzed.source.name);
       if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);
-      if ((ctx.properties.get('ksql.query.pull.table.scan.enabled') ?? 'true').toLowerCase() === 'false') {
+      if (String(ctx.properties.get('ksql.query.pull.table.scan.enabled') ?? 'true').toLowerCase() === 'false') {
         const keys = analyzed.source.columns.filter((c) => c.role === 'KEY').map((c) => c.name);
-        if (!isKeyLookup(stmt.query.where, keys)) {
+        const ranges = String(ctx.properties.get('ksql.query.pull.range.scan.enabled') ?? 'true').toLowerCase() !== 'false';
+        if (!isKeyLookup(stmt.query.where, keys, ranges)) {
           throw new SemanticError(
             'Query requires table scan to be enabled. Timeout and memory usage may be high if table is large. Table scans are disabled by ksql.query.pull.table.scan.enabled.',
             stmt.span,
@@ -233,7 +234,7 @@ export class Engine {
       }
       const plan: CachedPull = {
         version: ctx.metastore.version,
-        scanSetting: ctx.properties.get('ksql.query.pull.table.scan.enabled'),
+        scanSetting: `${ctx.properties.get('ksql.query.pull.table.scan.enabled')}/${ctx.properties.get('ksql.query.pull.range.scan.enabled')}`,
         stmt,
         analyzed,
         table,

@@ -162,28 +162,26 @@ export function runPullQuery(
 const LITERALS = new Set(['IntegerLiteral', 'DecimalLiteral', 'DoubleLiteral', 'StringLiteral', 'BooleanLiteral']);
 
 /**
- * True when the WHERE clause pins every key column with `=` or `IN` over literals (and
- * otherwise only bounds the window): what ksqlDB answers without a table scan.
+ * True when the WHERE clause constrains every key column with a comparison or IN over
+ * literals — a lookup or a key range, answered from the key index — which is what ksqlDB
+ * allows with table scans disabled. Other conjuncts may filter further.
  */
-export function isKeyLookup(where: Expression | undefined, keyColumns: readonly string[]): boolean {
+export function isKeyLookup(where: Expression | undefined, keyColumns: readonly string[], rangesAllowed = true): boolean {
   if (!where) return keyColumns.length === 0;
-  const pinned = new Set<string>();
-  const isKey = (e: Expression) => e.kind === 'ColumnRef' && keyColumns.includes(e.name);
-  const isWindow = (e: Expression) => e.kind === 'ColumnRef' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND');
+  const constrained = new Set<string>();
+  const keyName = (e: Expression) => (e.kind === 'ColumnRef' && keyColumns.includes(e.name) ? e.name : undefined);
   for (const c of conjuncts(where)) {
-    if (c.kind === 'Comparison') {
-      const [col, other] = c.left.kind === 'ColumnRef' ? [c.left, c.right] : [c.right, c.left];
-      if (!LITERALS.has(other.kind)) return false;
-      if (isWindow(col)) continue;
-      if (c.op !== '=' || !isKey(col)) return false;
-      pinned.add((col as { name: string }).name);
-    } else if (c.kind === 'InList' && !c.negated && isKey(c.value) && c.list.every((x) => LITERALS.has(x.kind))) {
-      pinned.add((c.value as { name: string }).name);
-    } else if (c.kind === 'Between' && !c.negated && isWindow(c.value)) {
-      continue;
-    } else {
-      return false;
+    if (c.kind === 'Comparison' && (c.op === '=' || (rangesAllowed && c.op !== '<>'))) {
+      const k = keyName(c.left) ?? keyName(c.right);
+      const other = keyName(c.left) ? c.right : c.left;
+      if (k && LITERALS.has(other.kind)) constrained.add(k);
+    } else if (c.kind === 'InList' && !c.negated && c.list.every((x) => LITERALS.has(x.kind))) {
+      const k = keyName(c.value);
+      if (k) constrained.add(k);
+    } else if (rangesAllowed && c.kind === 'Between' && !c.negated && LITERALS.has(c.low.kind) && LITERALS.has(c.high.kind)) {
+      const k = keyName(c.value);
+      if (k) constrained.add(k);
     }
   }
-  return keyColumns.every((k) => pinned.has(k));
+  return keyColumns.every((k) => constrained.has(k));
 }
