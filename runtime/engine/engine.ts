@@ -224,7 +224,13 @@ export class Engine {
       if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);
       if (String(ctx.properties.get('ksql.query.pull.table.scan.enabled') ?? 'true').toLowerCase() === 'false') {
         const keys = analyzed.source.columns.filter((c) => c.role === 'KEY').map((c) => c.name);
-        const ranges = String(ctx.properties.get('ksql.query.pull.range.scan.enabled') ?? 'true').toLowerCase() !== 'false';
+        // ksqlDB range-scans a key only when it is a single STRING key of an unwindowed table.
+        const keyCols = analyzed.source.columns.filter((c) => c.role === 'KEY');
+        const ranges =
+          String(ctx.properties.get('ksql.query.pull.range.scan.enabled') ?? 'true').toLowerCase() !== 'false' &&
+          keyCols.length === 1 &&
+          keyCols[0]!.type.kind === 'STRING' &&
+          analyzed.source.windowType === undefined;
         if (!isKeyLookup(stmt.query.where, keys, ranges)) {
           throw new SemanticError(
             'Query requires table scan to be enabled. Timeout and memory usage may be high if table is large. Table scans are disabled by ksql.query.pull.table.scan.enabled.',

@@ -169,6 +169,7 @@ const LITERALS = new Set(['IntegerLiteral', 'DecimalLiteral', 'DoubleLiteral', '
 export function isKeyLookup(where: Expression | undefined, keyColumns: readonly string[], rangesAllowed = true): boolean {
   if (!where) return keyColumns.length === 0;
   const constrained = new Set<string>();
+  const seen = new Map<string, number>();
   const keyName = (e: Expression) => (e.kind === 'ColumnRef' && keyColumns.includes(e.name) ? e.name : undefined);
   for (const c of conjuncts(where)) {
     if (c.kind === 'Comparison' && (c.op === '=' || (rangesAllowed && c.op !== '<>'))) {
@@ -183,5 +184,16 @@ export function isKeyLookup(where: Expression | undefined, keyColumns: readonly 
       if (k) constrained.add(k);
     }
   }
-  return keyColumns.every((k) => constrained.has(k));
+  // ksqlDB takes one condition per key column: `'0' < ID AND ID < '9'` needs a table scan.
+  for (const c of conjuncts(where)) {
+    const names = new Set<string>();
+    const visit = (e: Expression) => {
+      const k = keyName(e);
+      if (k) names.add(k);
+    };
+    if (c.kind === 'Comparison') [c.left, c.right].forEach(visit);
+    else if (c.kind === 'InList' || c.kind === 'Between') visit(c.value);
+    for (const n of names) seen.set(n, (seen.get(n) ?? 0) + 1);
+  }
+  return keyColumns.every((k) => constrained.has(k) && (seen.get(k) ?? 0) === 1);
 }
