@@ -1,31 +1,62 @@
 // One measurement in its own process, so that its peak RSS is its own: the OS tracks a
 // process's high-water mark exactly (getrusage's maxrss), where sampling
 // process.memoryUsage() could miss a short peak, and no run inherits another's heap or JIT.
-//   node --import tsx test/bench/child.ts sluice|baseline QUERY DATA_DIR [PROFILE_FILE]
-// prints one JSON line: {"result": Measurement | NotRun, "peakRssMb": number}. With
-// PROFILE_FILE it writes a V8 CPU profile of the measurement alone (not of module loading).
+//   node --import tsx test/bench/child.ts sluice|baseline QUERY DATA_DIR [--workload FILE] [--profile FILE]
+// QUERY is a Nexmark query id, `pull` (--workload: a PullWorkload as JSON), `push` (Sluice
+// only; --workload: PushOptions as JSON) or `state` (an empty DATA_DIR; --workload:
+// StateOptions as JSON). It prints one JSON line: {"result": ..., "peakRssMb": number}, the
+// result being a Measurement | NotRun, a PullMeasurement, a PushMeasurement or a
+// StateMeasurement.
+// With --profile it writes a V8 CPU profile of the measurement alone (not of module loading).
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { parseArgs } from 'node:util';
 import { runBaseline, runSluice } from './measure.js';
-import { selectQueries } from './queries.js';
+import { runPullBaseline, runPullSluice, type PullWorkload } from './pull.js';
+import { runPush, type PushOptions } from './push.js';
+import { QUERIES } from './queries.js';
+import { runStateBaseline, runStateSluice, type StateOptions } from './state.js';
+
+const USAGE = 'usage: child.ts sluice|baseline QUERY DATA_DIR [--workload FILE] [--profile FILE]';
 
 async function main(): Promise<void> {
-  const [system, id, dataDir, profileFile] = process.argv.slice(2);
-  if ((system !== 'sluice' && system !== 'baseline') || id === undefined || dataDir === undefined) {
-    throw new Error('usage: child.ts sluice|baseline QUERY DATA_DIR [PROFILE_FILE]');
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { workload: { type: 'string' }, profile: { type: 'string' } },
+  });
+  const [system, id, dataDir] = positionals;
+  if ((system !== 'sluice' && system !== 'baseline') || id === undefined || dataDir === undefined) throw new Error(USAGE);
+  const workload = () => {
+    if (values.workload === undefined) throw new Error(`${id} needs --workload FILE\n${USAGE}`);
+    return JSON.parse(readFileSync(values.workload, 'utf8')) as unknown;
+  };
+  let run: () => Promise<unknown>;
+  if (id === 'pull') {
+    const w = workload() as PullWorkload;
+    run = system === 'sluice' ? () => runPullSluice(dataDir, w) : () => runPullBaseline(dataDir, w);
+  } else if (id === 'push') {
+    if (system !== 'sluice') throw new Error('push has no baseline');
+    const o = workload() as PushOptions;
+    run = () => runPush(dataDir, o);
+  } else if (id === 'state') {
+    const o = workload() as StateOptions;
+    run = system === 'sluice' ? () => runStateSluice(dataDir, o) : () => runStateBaseline(dataDir, o);
+  } else {
+    const q = QUERIES.find((x) => x.id === id);
+    if (!q) throw new Error(`unknown query ${id}\n${USAGE}`);
+    run = system === 'sluice' ? () => runSluice(dataDir, q) : () => runBaseline(dataDir, q);
   }
-  const q = selectQueries([id])[0]!;
-  const session = profileFile === undefined ? undefined : new Session();
+  const session = values.profile === undefined ? undefined : new Session();
   if (session) {
     session.connect();
     await session.post('Profiler.enable');
     await session.post('Profiler.start');
   }
-  const result = system === 'sluice' ? await runSluice(dataDir, q) : await runBaseline(dataDir, q);
+  const result = await run();
   if (session) {
     const { profile } = await session.post('Profiler.stop');
-    writeFileSync(profileFile!, JSON.stringify(profile));
+    writeFileSync(values.profile!, JSON.stringify(profile));
     session.disconnect();
   }
   const peakRssMb = process.resourceUsage().maxRSS / 1024;

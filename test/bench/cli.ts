@@ -1,19 +1,37 @@
-// `npm run bench`: Nexmark on Sluice, as ratios to hand-written baselines over the same storage.
-// It generates the data set once into a temporary data directory, then for each query runs
-// Sluice and the baseline side by side, alternately, each run in its own process on its own
-// copy of the data, and prints a table of each side's best run.
+// `npm run bench`: Nexmark on Sluice, as ratios to hand-written baselines over the same storage,
+// then pull- and push-query latency, then state. It generates the data set once into a
+// temporary data directory, then for each query runs Sluice and the baseline side by side,
+// alternately, each run in its own process on its own copy of the data, and prints a table of
+// each side's best run. The pull benchmark materialises a table over the data set once, then
+// runs the same lookups on Sluice and on raw SQLite the same way; the push benchmark (no
+// baseline) runs once. The state benchmark (state.ts: peak RSS while aggregating 1,000,000
+// distinct keys) runs Sluice and its baseline once each, on fresh data directories of their
+// own; it takes about 40 s on two cores, and the whole default run about 3 minutes.
 //
 //   --events N        events to generate (default 100000)
 //   --repeat N        runs per side and query (default 3; a query Sluice rejects runs its
-//                     baseline once)
-//   --query Q         only these queries (repeatable, or a comma list: --query q0,q5)
+//                     baseline once); also the pull benchmark's runs per side
+//   --query Q         only these (repeatable, or a comma list: --query q0,q5,pull): Nexmark
+//                     queries, `pull` (pull-query latency, pull.ts), `push` (push-query
+//                     latency, push.ts) and `state` (peak RSS over many keys, state.ts); the
+//                     default is all of them
+//   --lookups N       pull queries of each kind per run, after as many warm-up (default 2000)
+//   --produces N      push: single-record produces, then N/10 of 10 records (default 2000)
+//   --keys N          state: distinct keys, one record each (default 1000000)
 //   --json FILE       write {"queries": {"q0": {eventsPerSec, baselineEventsPerSec, ratio,
-//                     peakRssMb, ...}, "q3": {"notRun": reason}}, ...}
+//                     peakRssMb, ...}, "q3": {"notRun": reason}, "q4": {"failed": error}},
+//                     "pull": {"lookups": {"key": {p50Us, p99Us, qps, baselineP50Us, ...,
+//                     ratio}, ...}, ...}, "push": {"single": {p50Ms, p99Ms, ...}, "batch":
+//                     {...}, ...}, "state": {eventsPerSec, baselineEventsPerSec, ratio,
+//                     peakRssMb, baselinePeakRssMb, rssAimMb, withinAim, ...}, ...}
 //   --seed S, --rate R, --out-of-order P   the generator's settings (see datagen-cli.ts)
-//   --profile DIR     write a CPU profile of each query's first Sluice run (the measured part
-//                     only) to DIR/QUERY-sluice.cpuprofile; summarise one with
+//   --profile DIR     write a CPU profile of each benchmark's first Sluice run (the measured
+//                     part only; for state, its produce too) to DIR/ID-sluice.cpuprofile (ID:
+//                     q0..., pull, push, state); summarise one with
 //                     npx tsx test/bench/profile-summary.ts FILE
 //   --keep            keep the temporary data directories (their path is printed)
+// The exit code is 1 when a benchmark failed (a crash, a wrong answer, or a rejection other
+// than "not supported yet").
 
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,19 +41,38 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Engine } from '../../runtime/engine/engine.js';
 import { generateNexmark } from './datagen.js';
+import { formatPull, formatPush, pullEntryFor, pushEntryFor, type ChildOutput, type PullReport, type PushReport } from './latency-report.js';
+import type { NexmarkConfig } from './nexmark/model.js';
 import { nexmarkConfig, positiveInt } from './options.js';
-import { selectQueries, type BenchQuery } from './queries.js';
-import { entryFor, formatTable, type ChildResult, type Entry } from './report.js';
+import { buildPullTable, type PullMeasurement } from './pull.js';
+import type { PushMeasurement, PushOptions } from './push.js';
+import { selectBenchmarks, type BenchQuery } from './queries.js';
+import { entryFor, formatTable, type ChildResult, type Entry, type NotRunEntry, type RanEntry } from './report.js';
+import { STATE_KEYS, type StateMeasurement, type StateOptions } from './state.js';
+import { formatState, stateEntryFor, type StateReport } from './state-report.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+/** Single-record produces before the push benchmark measures: the query's first rows compile and warm it. */
+const PUSH_WARMUP = 50;
+
+interface Run {
+  readonly source: string;
+  readonly root: string;
+  readonly repeat: number;
+  readonly profileDir: string | undefined;
+}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      // The default set (every query, three runs a side) stays well under five minutes.
+      // The default set (every benchmark, three runs a side) stays under five minutes.
       events: { type: 'string', default: '100000' },
       repeat: { type: 'string', default: '3' },
       query: { type: 'string', multiple: true },
+      lookups: { type: 'string', default: '2000' },
+      produces: { type: 'string', default: '2000' },
+      keys: { type: 'string', default: String(STATE_KEYS) },
       json: { type: 'string' },
       seed: { type: 'string' },
       rate: { type: 'string' },
@@ -44,54 +81,109 @@ async function main(): Promise<number> {
       keep: { type: 'boolean', default: false },
     },
   });
-  const queries = selectQueries(values.query);
+  const selection = selectBenchmarks(values.query);
   const config = nexmarkConfig(values);
   const repeat = positiveInt('repeat', values.repeat);
+  const lookups = positiveInt('lookups', values.lookups);
+  const produces = positiveInt('produces', values.produces);
+  const keys = positiveInt('keys', values.keys);
   const profileDir = values.profile === undefined ? undefined : path.resolve(values.profile);
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const started = performance.now();
   const root = mkdtempSync(path.join(tmpdir(), 'sluice-bench-'));
   try {
     const source = path.join(root, 'source');
-    const engine = new Engine({ dataDir: source });
-    try {
-      const gen = await generateNexmark(engine, config);
-      const counts = Object.entries(gen.topics).map(([t, s]) => `${s.records} ${t}s`).join(', ');
-      console.log(`Generated ${config.events} Nexmark events (${counts}; seed ${config.seed}) in ${(gen.elapsedMs / 1000).toFixed(1)} s.`);
-    } finally {
-      await engine.close();
-    }
-    console.log(`Each query: Sluice and the baseline alternately, ${repeat} run(s) each, every run in a child process on its own copy of the on-disk log.\n`);
-
-    const entries: Record<string, Entry> = {};
-    let failures = 0;
-    for (const q of queries) {
+    // The state benchmark produces its own records: `--query state` alone generates nothing.
+    const nexmark = selection.queries.length > 0 || selection.latency.size > 0;
+    if (nexmark) {
+      const engine = new Engine({ dataDir: source });
       try {
-        const sluice: ChildResult[] = [];
-        const baseline: ChildResult[] = [];
-        for (let i = 0; i < repeat; i++) {
-          const profile = profileDir && i === 0 ? path.join(profileDir, `${q.id}-sluice.cpuprofile`) : undefined;
-          sluice.push(await measure('sluice', q, source, root, profile));
-          baseline.push(await measure('baseline', q, source, root, undefined));
-          if (sluice[0]!.result.kind === 'notRun') break;
-        }
-        entries[q.id] = entryFor(sluice, baseline);
-        const e = entries[q.id]!;
-        console.log('notRun' in e ? `${q.id}: not run` : `${q.id}: ratio ${e.ratio.toFixed(2)}`);
-      } catch (e) {
-        failures++;
-        entries[q.id] = { notRun: `failed: ${e instanceof Error ? e.message : String(e)}` };
-        console.log(`${q.id}: FAILED`);
+        const gen = await generateNexmark(engine, config);
+        const counts = Object.entries(gen.topics).map(([t, s]) => `${s.records} ${t}s`).join(', ');
+        console.log(`Generated ${config.events} Nexmark events (${counts}; seed ${config.seed}) in ${(gen.elapsedMs / 1000).toFixed(1)} s.`);
+      } finally {
+        await engine.close();
       }
     }
-    console.log(`\n${formatTable(entries)}\n`);
+    const run: Run = { source, root, repeat, profileDir };
+    let failures = 0;
+
+    const entries: Record<string, Entry> = {};
+    if (selection.queries.length > 0) {
+      console.log(`Each query: Sluice and the baseline alternately, ${repeat} run(s) each, every run in a child process on its own copy of the on-disk log.\n`);
+      for (const q of selection.queries) {
+        try {
+          const entry = await benchQuery(run, q);
+          entries[q.id] = entry;
+          console.log('notRun' in entry ? `${q.id}: not run` : `${q.id}: ratio ${entry.ratio.toFixed(2)}`);
+        } catch (e) {
+          failures++;
+          const message = e instanceof Error ? e.message : String(e);
+          entries[q.id] = { failed: firstLine(message) };
+          console.log(`${q.id}: FAILED\n${message}`);
+        }
+      }
+      console.log(`\n${formatTable(entries)}\n`);
+    }
+
+    let pull: PullReport | undefined;
+    if (selection.latency.has('pull')) {
+      try {
+        pull = await benchPull(run, lookups, config);
+      } catch (e) {
+        failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        pull = { failed: firstLine(message) };
+        console.log(`pull: FAILED\n${message}`);
+      }
+      console.log(`\n${formatPull(pull)}\n`);
+    }
+
+    let push: PushReport | undefined;
+    if (selection.latency.has('push')) {
+      try {
+        const options: PushOptions = { singles: produces, batches: Math.max(1, Math.round(produces / 10)), warmup: PUSH_WARMUP, seed: config.seed + 1 };
+        push = pushEntryFor(await child<PushMeasurement>(run, 'sluice', 'push', run.source, options, true));
+      } catch (e) {
+        failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        push = { failed: firstLine(message) };
+        console.log(`push: FAILED\n${message}`);
+      }
+      console.log(`${formatPush(push)}\n`);
+    }
+
+    let state: StateReport | undefined;
+    if (selection.state) {
+      try {
+        const options: StateOptions = { keys };
+        // One run a side: each takes tens of seconds, and peak RSS barely varies between runs.
+        const sluice = await child<StateMeasurement>(run, 'sluice', 'state', undefined, options, true);
+        const baseline = await child<StateMeasurement>(run, 'baseline', 'state', undefined, options, false);
+        state = stateEntryFor(sluice, baseline);
+      } catch (e) {
+        failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        state = { failed: firstLine(message) };
+        console.log(`state: FAILED\n${message}`);
+      }
+      console.log(`${formatState(state)}\n`);
+    }
+
     console.log(`Total ${((performance.now() - started) / 1000).toFixed(0)} s.`);
     if (values.json !== undefined) {
       const doc = {
         queries: entries,
-        events: config.events,
+        ...(pull ? { pull } : {}),
+        ...(push ? { push } : {}),
+        ...(state ? { state } : {}),
+        ...(nexmark
+          ? {
+              events: config.events,
+              generator: { seed: config.seed, eventsPerSecond: config.eventsPerSecond, outOfOrderShare: config.outOfOrderShare, maxDelayMs: config.maxDelayMs },
+            }
+          : {}),
         repeat,
-        generator: { seed: config.seed, eventsPerSecond: config.eventsPerSecond, outOfOrderShare: config.outOfOrderShare, maxDelayMs: config.maxDelayMs },
         storage: 'embedded (SQLite, on disk)',
         node: process.version,
       };
@@ -106,25 +198,73 @@ async function main(): Promise<number> {
   }
 }
 
-/** Copies the generated data and runs one side of one query in a child process. */
-async function measure(
+async function benchQuery(run: Run, q: BenchQuery): Promise<RanEntry | NotRunEntry> {
+  const sluice: ChildResult[] = [];
+  const baseline: ChildResult[] = [];
+  for (let i = 0; i < run.repeat; i++) {
+    sluice.push(await child<ChildResult['result']>(run, 'sluice', q.id, run.source, undefined, i === 0));
+    baseline.push(await child<ChildResult['result']>(run, 'baseline', q.id, run.source, undefined, false));
+    if (sluice[0]!.result.kind === 'notRun') break;
+  }
+  return entryFor(sluice, baseline);
+}
+
+/** Materialises the pull table once, then times the same lookups on Sluice and on raw SQLite, alternately. */
+async function benchPull(run: Run, lookups: number, config: NexmarkConfig): Promise<PullReport> {
+  const dir = path.join(run.root, 'pull-source');
+  copyData(run.source, dir);
+  // As many warm-up queries as measured ones: the pull path (parser, analyzer, expression
+  // compiler) is a lot of code for V8 to optimise, and with only a tenth as many the p50 of
+  // the key lookups came out over twice its steady state, with optimising-compiler spikes.
+  const warmup = lookups;
+  const table = await buildPullTable(dir, lookups, warmup, config.seed);
+  console.log(`pull: materialised ${table.rows} rows in ${(table.elapsedMs / 1000).toFixed(1)} s; ${run.repeat} run(s) a side.`);
+  const sluice: ChildOutput<PullMeasurement>[] = [];
+  const baseline: ChildOutput<PullMeasurement>[] = [];
+  for (let i = 0; i < run.repeat; i++) {
+    sluice.push(await child<PullMeasurement>(run, 'sluice', 'pull', dir, table.workload, i === 0));
+    baseline.push(await child<PullMeasurement>(run, 'baseline', 'pull', dir, table.workload, false));
+  }
+  return pullEntryFor({ rows: table.rows, elapsedMs: table.elapsedMs, queries: lookups, warmup }, sluice, baseline);
+}
+
+function copyData(from: string, to: string): void {
+  cpSync(from, to, { recursive: true, filter: (p) => path.basename(p) !== 'sluice.lock' });
+}
+
+/**
+ * Runs one side of one benchmark in a child process on a fresh copy of `data` (without it, on
+ * an empty data directory); `workload` goes to it as a JSON file. With `profile` (a benchmark's
+ * first Sluice run) and --profile, it writes a CPU profile.
+ */
+async function child<T>(
+  run: Run,
   system: 'sluice' | 'baseline',
-  q: BenchQuery,
-  source: string,
-  root: string,
-  profileFile: string | undefined,
-): Promise<ChildResult> {
-  const dir = path.join(root, `${q.id}-${system}`);
-  cpSync(source, dir, { recursive: true, filter: (p) => path.basename(p) !== 'sluice.lock' });
+  id: string,
+  data: string | undefined,
+  workload: unknown,
+  profile: boolean,
+): Promise<ChildOutput<T>> {
+  const dir = path.join(run.root, `${id}-${system}`);
+  if (data !== undefined) copyData(data, dir);
   try {
-    const out = await run(process.execPath, ['--import', 'tsx', CHILD, system, q.id, dir, ...(profileFile ? [profileFile] : [])]);
-    return JSON.parse(out.trim().split('\n').pop()!) as ChildResult;
+    const args = [CHILD, system, id, dir];
+    if (workload !== undefined) {
+      const file = path.join(run.root, `${id}-workload.json`);
+      writeFileSync(file, JSON.stringify(workload));
+      args.push('--workload', file);
+    }
+    if (run.profileDir && profile) args.push('--profile', path.join(run.profileDir, `${id}-sluice.cpuprofile`));
+    const out = await exec(process.execPath, ['--import', 'tsx', ...args]);
+    return JSON.parse(out.trim().split('\n').pop()!) as ChildOutput<T>;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function run(cmd: string, args: readonly string[]): Promise<string> {
+const firstLine = (message: string) => message.split('\n')[0]!.replace(/^Error: /, '');
+
+function exec(cmd: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -134,7 +274,7 @@ function run(cmd: string, args: readonly string[]): Promise<string> {
     child.on('error', reject);
     child.on('close', (code) => {
       if (code === 0) resolve(stdout);
-      else reject(new Error(`exit code ${code}: ${stderr.trim().split('\n').slice(0, 3).join(' | ')}`));
+      else reject(new Error(stderr.trim() || `exit code ${code}`));
     });
   });
 }

@@ -27,7 +27,8 @@ export const baselineTopic = (q: BenchQuery): string => `${q.sink}_BASELINE`;
 /**
  * Sluice: with auto.offset.reset=earliest, create the query's persistent queries and time
  * until drain() resolves, i.e. until every one has consumed all its input. A statement the
- * engine rejects (a capability not built yet) makes the query "not run", with its message.
+ * engine rejects as "... is not supported yet" (a capability not built) makes the query "not
+ * run", with that message; any other error is a failure, so that a bug can't pass as a gap.
  */
 export async function runSluice(dataDir: string, q: BenchQuery): Promise<Measurement | NotRun> {
   const engine = new Engine({ dataDir });
@@ -38,7 +39,9 @@ export async function runSluice(dataDir: string, q: BenchQuery): Promise<Measure
     try {
       await engine.execute(sql);
     } catch (e) {
-      return { kind: 'notRun', reason: e instanceof Error ? e.toString().replace(/^SluiceError: /, '') : String(e) };
+      const reason = e instanceof Error ? e.toString().replace(/^SluiceError: /, '') : String(e);
+      if (/is not supported yet/.test(reason)) return { kind: 'notRun', reason };
+      throw new Error(`the engine rejected ${q.id}: ${reason}`);
     }
     await engine.drain();
     const elapsedMs = performance.now() - start;
@@ -69,7 +72,7 @@ export async function runBaseline(dataDir: string, q: BenchQuery): Promise<Measu
   }
 }
 
-async function recordCount(log: Log, topics: readonly string[]): Promise<number> {
+export async function recordCount(log: Log, topics: readonly string[]): Promise<number> {
   let n = 0;
   for (const topic of topics) {
     const info = await log.describeTopic(topic);

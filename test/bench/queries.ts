@@ -38,13 +38,34 @@ export const QUERIES: readonly BenchQuery[] = [
   query('q8', q8),
 ];
 
-/** `--query q5 --query q0,q1` → those queries, in the suite's order; unknown ids are an error. */
-export function selectQueries(requested: readonly string[] | undefined): readonly BenchQuery[] {
-  if (requested === undefined || requested.length === 0) return QUERIES;
-  const ids = new Set(requested.flatMap((r) => r.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-  const unknown = [...ids].filter((id) => !QUERIES.some((q) => q.id === id));
+/** The latency benchmarks, run after the Nexmark queries: pull.ts and push.ts. */
+export const LATENCY_BENCHMARKS = ['pull', 'push'] as const;
+export type LatencyBenchmark = (typeof LATENCY_BENCHMARKS)[number];
+
+/** The state benchmark (state.ts), run last: it needs no Nexmark data. */
+export const STATE_BENCHMARK = 'state';
+
+export interface Selection {
+  readonly queries: readonly BenchQuery[];
+  readonly latency: ReadonlySet<LatencyBenchmark>;
+  readonly state: boolean;
+}
+
+/**
+ * `--query q5 --query q0,pull` → those queries and benchmarks, in the suite's order; none
+ * means all of them. Unknown ids are an error.
+ */
+export function selectBenchmarks(requested: readonly string[] | undefined): Selection {
+  const all = [...QUERIES.map((q) => q.id), ...LATENCY_BENCHMARKS, STATE_BENCHMARK];
+  const ids = new Set((requested ?? []).flatMap((r) => r.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+  if (ids.size === 0) return { queries: QUERIES, latency: new Set(LATENCY_BENCHMARKS), state: true };
+  const unknown = [...ids].filter((id) => !all.includes(id));
   if (unknown.length > 0) {
-    throw new Error(`unknown quer${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ')}: choose from ${QUERIES.map((q) => q.id).join(', ')}`);
+    throw new Error(`unknown quer${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ')}: choose from ${all.join(', ')}`);
   }
-  return QUERIES.filter((q) => ids.has(q.id));
+  return {
+    queries: QUERIES.filter((q) => ids.has(q.id)),
+    latency: new Set(LATENCY_BENCHMARKS.filter((b) => ids.has(b))),
+    state: ids.has(STATE_BENCHMARK),
+  };
 }

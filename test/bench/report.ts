@@ -21,7 +21,12 @@ export interface NotRunEntry {
   readonly baselineEventsPerSec?: number;
 }
 
-export type Entry = RanEntry | NotRunEntry;
+/** A run that crashed or an unexpected rejection: a bug to look at, not a missing capability. */
+export interface FailedEntry {
+  readonly failed: string;
+}
+
+export type Entry = RanEntry | NotRunEntry | FailedEntry;
 
 export interface ChildResult {
   readonly result: Measurement | NotRun;
@@ -32,7 +37,7 @@ export interface ChildResult {
  * Each side's best run (the highest events/s): on a shared machine other work only ever slows
  * a run down, so the fastest of a few is the least disturbed. Peak RSS is the largest seen.
  */
-export function entryFor(sluice: readonly ChildResult[], baseline: readonly ChildResult[]): Entry {
+export function entryFor(sluice: readonly ChildResult[], baseline: readonly ChildResult[]): RanEntry | NotRunEntry {
   const b = best(baseline);
   if (b === undefined) throw new Error(`the baseline did not run: ${JSON.stringify(baseline[0]?.result)}`);
   const notRun = sluice.find((r) => r.result.kind === 'notRun')?.result as NotRun | undefined;
@@ -63,7 +68,10 @@ export function formatTable(entries: Readonly<Record<string, Entry>>): string {
   const rows: string[][] = [];
   const notes: string[] = [];
   for (const [id, e] of Object.entries(entries)) {
-    if ('notRun' in e) {
+    if ('failed' in e) {
+      rows.push([id, '', 'FAILED', '', '', '', '', '', '']);
+      notes.push(`${id} failed: ${e.failed}`);
+    } else if ('notRun' in e) {
       rows.push([id, '', 'not run', e.baselineEventsPerSec === undefined ? '' : num(e.baselineEventsPerSec), '', '', '', '', '']);
       notes.push(`${id} not run: ${e.notRun.split('\n')[0]}`);
     } else {
@@ -80,11 +88,16 @@ export function formatTable(entries: Readonly<Record<string, Entry>>): string {
       ]);
     }
   }
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...(notes.length ? ['', ...notes] : [])].join('\n');
+  return [formatColumns(header, rows), ...(notes.length ? ['', ...notes] : [])].join('\n');
 }
 
-function num(n: number): string {
+/** A text table: the first column left-aligned, the others (numbers) right-aligned. */
+export function formatColumns(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function num(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }

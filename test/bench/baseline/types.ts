@@ -3,14 +3,14 @@
 // output records, with plain JavaScript maps for its state.
 
 import type { LogRecord, ProducerRecord } from '../../../runtime/log/log.js';
-import type { NexmarkTopic } from '../nexmark/records.js';
 
 export interface BaselineTask {
   process(rec: LogRecord, out: ProducerRecord[]): void;
 }
 
 export interface BaselineQuery {
-  readonly inputs: readonly NexmarkTopic[];
+  /** Topics (the Nexmark ones, or the state benchmark's). */
+  readonly inputs: readonly string[];
   /**
    * How a result is compared with the engine's: a stream by all its records (as a multiset),
    * a table by its final row per key (how often a row is re-emitted is not its meaning).
