@@ -126,8 +126,11 @@ function quoteIfNeeded(name: string): string {
 /**
  * ksqlDB's SQL spelling of a type: `INTEGER`, `DECIMAL(4, 2)`, `ARRAY<STRING>`,
  * `STRUCT<A INTEGER, `b` STRING>`. Used by DESCRIBE, post-condition checks and EXPLAIN.
+ * ksqlDB's REST schema strings back-quote every struct field (`quoteFields: 'always'`).
  */
-export function formatType(t: SqlType): string {
+export function formatType(t: SqlType, quoteFields: 'always' | 'when-needed' = 'when-needed'): string {
+  const f = (x: SqlType) => formatType(x, quoteFields);
+  const q = quoteFields === 'always' ? (n: string) => '`' + n.replace(/`/g, '``') + '`' : quoteIfNeeded;
   switch (t.kind) {
     case 'INT':
       return 'INTEGER';
@@ -143,11 +146,11 @@ export function formatType(t: SqlType): string {
     case 'DECIMAL':
       return `DECIMAL(${t.precision}, ${t.scale})`;
     case 'ARRAY':
-      return `ARRAY<${formatType(t.element)}>`;
+      return `ARRAY<${f(t.element)}>`;
     case 'MAP':
-      return `MAP<${formatType(t.key)}, ${formatType(t.value)}>`;
+      return `MAP<${f(t.key)}, ${f(t.value)}>`;
     case 'STRUCT':
-      return `STRUCT<${t.fields.map((f) => `${quoteIfNeeded(f.name)} ${formatType(f.type)}`).join(', ')}>`;
+      return `STRUCT<${t.fields.map((x) => `${q(x.name)} ${f(x.type)}`).join(', ')}>`;
   }
 }
 

@@ -124,7 +124,7 @@ class LambdaTyper {
     if (arg.kind !== 'lambda') throw new Error('not a lambda argument');
     let byParams = this.memo.get(index);
     if (!byParams) this.memo.set(index, (byParams = new Map()));
-    const key = params.map(formatType).join('|');
+    const key = params.map((p) => formatType(p)).join('|');
     let t = byParams.get(key);
     if (!t) byParams.set(key, (t = arg.typeLambda(params)));
     return t;

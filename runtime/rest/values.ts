@@ -13,7 +13,7 @@
 
 import { assertNever } from '../../grammar/ast.js';
 import type { ColumnRole } from '../../planner/catalog.js';
-import type { SqlType } from '../../planner/types.js';
+import { formatType, type SqlType } from '../../planner/types.js';
 import { formatDate, formatTime, formatTimestamp } from '../../planner/values/temporal.js';
 import type { Decimal } from '../../planner/values/decimal.js';
 import { encodeBase64, javaDoubleToString } from '../serde/java-text.js';
@@ -29,31 +29,9 @@ export interface SchemaColumn {
 
 const quote = (name: string): string => '`' + name.replace(/`/g, '``') + '`';
 
-/** ksqlDB's name for a type, as in schema strings and error messages. */
+/** ksqlDB's name for a type, as in REST schema strings and error messages. */
 export function ksqlTypeName(t: SqlType): string {
-  switch (t.kind) {
-    case 'INT':
-      return 'INTEGER';
-    case 'BOOLEAN':
-    case 'BIGINT':
-    case 'DOUBLE':
-    case 'STRING':
-    case 'BYTES':
-    case 'DATE':
-    case 'TIME':
-    case 'TIMESTAMP':
-      return t.kind;
-    case 'DECIMAL':
-      return `DECIMAL(${t.precision}, ${t.scale})`;
-    case 'ARRAY':
-      return `ARRAY<${ksqlTypeName(t.element)}>`;
-    case 'MAP':
-      return `MAP<${ksqlTypeName(t.key)}, ${ksqlTypeName(t.value)}>`;
-    case 'STRUCT':
-      return `STRUCT<${t.fields.map((f) => `${quote(f.name)} ${ksqlTypeName(f.type)}`).join(', ')}>`;
-    default:
-      return assertNever(t, 'type');
-  }
+  return formatType(t, 'always');
 }
 
 /** "`ID` BIGINT KEY, `V` STRING": a schema as ksqlDB prints a LogicalSchema. */
