@@ -30,6 +30,9 @@ import { createAsSelect, insertInto, terminate } from './statements/persistent.j
 import { print, printLive } from './statements/print.js';
 import { STRING } from '../../planner/types.js';
 import { isKeyLookup, orderAndPage, runPullQuery } from '../materialize/pull-query.js';
+import { runPullJoin } from '../materialize/pull-join.js';
+import { findJoin } from '../query/join-pipeline.js';
+import { sourceSteps } from '../../planner/steps.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
 import { buildPipeline, type Pipeline } from '../query/pipeline.js';
 import type { MaterializedTable } from '../materialize/materialized-table.js';
@@ -219,6 +222,14 @@ export class Engine {
       throw new SemanticError('Push queries (EMIT CHANGES) stream their rows: run them with Engine.query()', stmt.span);
     }
     const analyzed = analyzeQuery(stmt.query, ctx.metastore, undefined);
+    if (findJoin(analyzed.root) && sourceSteps(analyzed.root).every((st) => st.kind === 'TableSource')) {
+      return {
+        type: 'rows',
+        statementText: text,
+        columns: analyzed.schema.columns.map((c) => ({ name: c.name, type: c.type })),
+        rows: runPullJoin(analyzed, stmt.query, ctx.metastore, (n) => ctx.materialized.get(n)),
+      };
+    }
     if (analyzed.source.type === 'TABLE') {
       const table = ctx.materialized.get(analyzed.source.name);
       if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);

@@ -10,6 +10,7 @@ import type { LogRecord } from '../log/log.js';
 import { buildPipeline, type Pipeline } from '../query/pipeline.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
 import { compileOver } from '../query/expressions.js';
+import { mapExpression } from '../../planner/rewrite/map-expression.js';
 import { compareNullsLast } from '../functions/values.js';
 import { stringifyJsonExact } from '../serde/json-exact.js';
 import type { ProcessingError } from '../query/errors.js';
@@ -107,8 +108,16 @@ export function orderAndPage(
 ): unknown[][] {
   let out = rows;
   if (query.orderBy && query.orderBy.length > 0) {
+    // ORDER BY names result columns; `a.col` is accepted for a column the result calls COL or A_COL.
+    const names = new Set(analyzed.schema.columns.map((c) => c.name));
+    const unqualify = (e: Expression) =>
+      mapExpression(e, (x) => {
+        if (x.kind !== 'ColumnRef' || x.source === undefined) return x;
+        const name = names.has(x.name) ? x.name : names.has(`${x.source}_${x.name}`) ? `${x.source}_${x.name}` : x.name;
+        return { ...x, source: undefined, name };
+      });
     const keys = query.orderBy.map((o) => ({
-      fn: compileOver(o.expr, analyzed.schema, [], catalog).fn,
+      fn: compileOver(unqualify(o.expr), analyzed.schema, [], catalog).fn,
       sign: o.descending ? -1 : 1,
     }));
     const decorated = out.map((r) => ({ r, k: keys.map((k) => k.fn(r)) }));

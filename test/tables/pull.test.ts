@@ -129,3 +129,26 @@ describe('result column order', () => {
     expect(r.type === 'rows' && [r.columns.map((c) => c.name), r.rows]).toEqual([['V', 'K'], [[1, 'a']]]);
   });
 });
+
+describe('pull queries joining materialised tables (beyond ksqlDB)', () => {
+  it('join two tables on their key, with LEFT padding, WHERE and ORDER BY', async () => {
+    await engine.execute(`
+      CREATE TABLE users (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='users', partitions=1, value_format='JSON');
+      CREATE TABLE scores (id INT PRIMARY KEY, score INT) WITH (kafka_topic='scores', partitions=1, value_format='JSON');
+      INSERT INTO users (id, name) VALUES (1, 'ann');
+      INSERT INTO users (id, name) VALUES (2, 'bob');
+      INSERT INTO users (id, name) VALUES (3, 'cy');
+      INSERT INTO scores (id, score) VALUES (1, 10);
+      INSERT INTO scores (id, score) VALUES (3, 30);
+      INSERT INTO scores (id, score) VALUES (1, 11);`);
+    await engine.drain();
+    expect(await rows('SELECT u.id, u.name, s.score FROM users u JOIN scores s ON u.id = s.id ORDER BY u.id;')).toEqual([
+      [1, 'ann', 11],
+      [3, 'cy', 30],
+    ]);
+    expect(await rows('SELECT u.id, u.name, s.score FROM users u LEFT JOIN scores s ON u.id = s.id WHERE u.id >= 2 ORDER BY u.id DESC;')).toEqual([
+      [3, 'cy', 30],
+      [2, 'bob', null],
+    ]);
+  });
+});
