@@ -42,6 +42,12 @@ export function decodeState(s: string): unknown {
 export class SqliteKeyValueStore implements KeyValueStore {
   private readonly cache = new Map<string, unknown>();
   private readonly dirty = new Set<string>();
+  /**
+   * True while the cache holds every entry (the table was empty when opened and nothing has
+   * been evicted or discarded since): a key the cache lacks is then known to be absent, and
+   * the SQLite lookup a miss would cost is skipped.
+   */
+  private complete: boolean;
   private readonly table: string;
   private readonly stmts: {
     get: Database.Statement;
@@ -66,6 +72,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
       del: db.prepare(`DELETE FROM "${this.table}" WHERE k = ?`),
       scan: db.prepare(`SELECT k, v FROM "${this.table}" WHERE k >= ? AND k < ? ORDER BY k`).raw(),
     };
+    this.complete = db.prepare(`SELECT 1 FROM "${this.table}" LIMIT 1`).get() === undefined;
   }
 
   get(key: string): unknown | undefined {
@@ -73,6 +80,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
       const v = this.cache.get(key);
       return v === DELETED ? undefined : v;
     }
+    if (this.complete) return undefined;
     const raw = this.stmts.get.get(key) as string | undefined;
     if (raw === undefined) return undefined;
     const v = this.codec.fromJson(decodeState(raw));
@@ -123,6 +131,7 @@ export class SqliteKeyValueStore implements KeyValueStore {
   discard(): void {
     this.cache.clear();
     this.dirty.clear();
+    this.complete = false;
   }
 
   destroy(): void {
@@ -140,7 +149,10 @@ export class SqliteKeyValueStore implements KeyValueStore {
     if (this.cache.size <= this.maxCached) return;
     for (const k of this.cache.keys()) {
       if (this.cache.size <= this.maxCached) break;
-      if (!this.dirty.has(k)) this.cache.delete(k);
+      if (!this.dirty.has(k)) {
+        this.cache.delete(k);
+        this.complete = false;
+      }
     }
   }
 }
