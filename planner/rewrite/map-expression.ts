@@ -1,5 +1,5 @@
-// A bottom-up rewrite over expressions. `fn` sees each node after its children were
-// rewritten and returns a replacement or the same node; unchanged subtrees keep their identity.
+// Rewrites over expressions. `mapExpression` is bottom-up: `fn` sees each node after its
+// children were rewritten and returns a replacement or the node itself.
 
 import { assertNever, type Expression } from '../../grammar/ast.js';
 

@@ -105,49 +105,47 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
   };
 
   function run(decoded: DecodedRow, rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void {
-    {
-      const row = decoded.row;
-      if (decoded.tombstone) {
-        // A null value passes through as a null value (a table's delete, a stream's
-        // tombstone), keyed as the query keys it; a stream filter drops it, as ksqlDB does.
-        if (!isTable && (predicates.length > 0 || flatMaps.length > 0)) return;
-        emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
+    const row = decoded.row;
+    if (decoded.tombstone) {
+      // A null value passes through as a null value (a table's delete, a stream's
+      // tombstone), keyed as the query keys it; a stream filter drops it, as ksqlDB does.
+      if (!isTable && (predicates.length > 0 || flatMaps.length > 0)) return;
+      emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
+      return;
+    }
+    for (const p of predicates) {
+      let ok: unknown;
+      try {
+        ok = p.fn(row);
+      } catch (e) {
+        ok = false;
+        errors({ kind: 'EXPRESSION', message: `Error evaluating predicate ${p.text}: ${errorMessage(e)}`, record: rec });
+      }
+      if (ok !== true) {
+        // A table row that stops matching is deleted downstream: ksqlDB emits a tombstone.
+        if (isTable) emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
         return;
       }
-      for (const p of predicates) {
-        let ok: unknown;
-        try {
-          ok = p.fn(row);
-        } catch (e) {
-          ok = false;
-          errors({ kind: 'EXPRESSION', message: `Error evaluating predicate ${p.text}: ${errorMessage(e)}`, record: rec });
-        }
-        if (ok !== true) {
-          // A table row that stops matching is deleted downstream: ksqlDB emits a tombstone.
-          if (isTable) emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
-          return;
-        }
+    }
+    if (flatMaps.length === 0) {
+      emit(evaluate(keyFns, row, rec, errors), evaluate(valueFns, row, rec, errors), meta(decoded, rec));
+      return;
+    }
+    // Several table functions are zipped: as many rows as the longest result, the shorter
+    // ones padded with nulls.
+    const results: (readonly unknown[])[] = flatMaps.map((f) => {
+      try {
+        return f.fn(...f.args(row)) ?? [];
+      } catch (e) {
+        errors({ kind: 'EXPRESSION', message: `Error in table function ${f.text}: ${errorMessage(e)}`, record: rec });
+        return [];
       }
-      if (flatMaps.length === 0) {
-        emit(evaluate(keyFns, row, rec, errors), evaluate(valueFns, row, rec, errors), meta(decoded, rec));
-        return;
-      }
-      // Several table functions are zipped: as many rows as the longest result, the shorter
-      // ones padded with nulls.
-      const results: (readonly unknown[])[] = flatMaps.map((f) => {
-        try {
-          return f.fn(...f.args(row)) ?? [];
-        } catch (e) {
-          errors({ kind: 'EXPRESSION', message: `Error in table function ${f.text}: ${errorMessage(e)}`, record: rec });
-          return [];
-        }
-      });
-      const n = Math.max(0, ...results.map((r) => r.length));
-      const m = meta(decoded, rec);
-      for (let i = 0; i < n; i++) {
-        const ext = row.concat(results.map((r) => (i < r.length ? (r[i] ?? null) : null)));
-        emit(evaluate(keyFns, ext, rec, errors), evaluate(valueFns, ext, rec, errors), m);
-      }
+    });
+    const n = Math.max(0, ...results.map((r) => r.length));
+    const m = meta(decoded, rec);
+    for (let i = 0; i < n; i++) {
+      const ext = row.concat(results.map((r) => (i < r.length ? (r[i] ?? null) : null)));
+      emit(evaluate(keyFns, ext, rec, errors), evaluate(valueFns, ext, rec, errors), m);
     }
   }
 }
