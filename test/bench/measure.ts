@@ -45,10 +45,7 @@ export async function runSluice(dataDir: string, q: BenchQuery): Promise<Measure
     }
     await engine.drain();
     const elapsedMs = performance.now() - start;
-    const failed = engine.queries().filter((x) => x.state !== 'RUNNING');
-    if (failed.length > 0) throw new Error(`query ${failed.map((x) => x.id).join(', ')} ended in state ERROR`);
-    const errors = engine.queryStats().reduce((n, s) => n + s.errors, 0);
-    if (errors > 0) throw new Error(`${errors} records failed (see the processing log)`);
+    assertHealthy(engine);
     const log = await engine.log();
     const events = await recordCount(log, q.baseline.inputs);
     return { kind: 'ran', events, elapsedMs, eventsPerSec: rate(events, elapsedMs), outputRecords: await recordCount(log, [q.sink]) };
@@ -84,4 +81,12 @@ export async function recordCount(log: Log, topics: readonly string[]): Promise<
 
 function rate(events: number, ms: number): number {
   return ms > 0 ? (events * 1000) / ms : 0;
+}
+
+/** A measured run only counts if every query is still running and no record failed. */
+export function assertHealthy(engine: Engine): void {
+  const failed = engine.queries().filter((x) => x.state !== 'RUNNING');
+  if (failed.length > 0) throw new Error(`query ${failed.map((x) => x.id).join(', ')} ended in state ERROR`);
+  const errors = engine.queryStats().reduce((n, s) => n + s.errors, 0);
+  if (errors > 0) throw new Error(`${errors} records failed (see the processing log)`);
 }

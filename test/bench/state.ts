@@ -18,7 +18,7 @@ import { materializedTableName } from '../../runtime/materialize/materialized-ta
 import { runBaselineLoop } from './baseline/loop.js';
 import { jsonValue, readLongKey } from './baseline/codec.js';
 import type { BaselineQuery } from './baseline/types.js';
-import { recordCount } from './measure.js';
+import { assertHealthy, recordCount } from './measure.js';
 import { bigintKey } from './nexmark/records.js';
 
 export const STATE_KEYS = 1_000_000;
@@ -89,10 +89,7 @@ export async function runStateSluice(dataDir: string, opts: StateOptions): Promi
     await engine.execute(STATE_TABLE_SQL);
     await engine.drain();
     const elapsedMs = performance.now() - start;
-    const failed = engine.queries().filter((x) => x.state !== 'RUNNING');
-    if (failed.length > 0) throw new Error(`query ${failed.map((x) => x.id).join(', ')} ended in state ERROR`);
-    const errors = engine.queryStats().reduce((n, s) => n + s.errors, 0);
-    if (errors > 0) throw new Error(`${errors} records failed (see the processing log)`);
+    assertHealthy(engine);
     const [r] = await engine.execute(`SELECT * FROM c WHERE k = ${probeKey(opts.keys)};`);
     if (r?.type !== 'rows') throw new Error(`expected rows from the probe, got ${r?.type}`);
     if (r.rows.length > 1) throw new Error(`the probe returned ${r.rows.length} rows`);
