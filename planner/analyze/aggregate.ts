@@ -262,3 +262,13 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   }
   return { root: step, source, schema, sourceType: 'TABLE', limit: query.limit, emit: query.emit, window: spec };
 }
+
+/** Whether a SELECT aggregates: GROUP BY, WINDOW, HAVING, or an aggregate call in the projection. */
+export function isAggregating(query: Query, catalog: Catalog): boolean {
+  return (
+    query.groupBy !== undefined ||
+    query.window !== undefined ||
+    query.having !== undefined ||
+    query.select.some((i) => i.kind === 'SelectExpr' && containsAggregate(i.expr, catalog))
+  );
+}

@@ -13,7 +13,7 @@ import { isReservedColumnName } from '../pseudo-columns.js';
 import { convertMagicTimestamps } from '../rewrite/convert-magic-timestamps.js';
 import type { SelectItem, Step, StepColumn, StepSchema } from '../steps.js';
 import { containsMap, formatType, type SqlType } from '../types.js';
-import { analyzeAggregate, containsAggregate } from './aggregate.js';
+import { analyzeAggregate, isAggregating } from './aggregate.js';
 import { ColumnNamer } from './column-names.js';
 import type { JoinContext, JoinedRelation } from './join.js';
 import type { JoinNames } from './join-sources.js';
@@ -48,12 +48,7 @@ export function analyzeJoinProjection(ctx: JoinContext & { readonly joined: Join
     step = { kind: stream ? 'StreamFilter' : 'TableFilter', input: step, predicate: where, schema };
   }
 
-  const aggregating =
-    query.groupBy !== undefined ||
-    query.window !== undefined ||
-    query.having !== undefined ||
-    query.select.some((i) => i.kind === 'SelectExpr' && containsAggregate(i.expr, catalog));
-  if (aggregating) {
+  if (isAggregating(query, catalog)) {
     // The aggregation reads the joined rows, whose columns carry their ALIAS_ names.
     const aliased = query.select.map((item): AstSelectItem => {
       if (item.kind !== 'SelectExpr') return item;

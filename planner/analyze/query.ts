@@ -22,7 +22,7 @@ import { schemaScope } from './schema-scope.js';
 import { checkPredicate, typeOf } from './typing.js';
 import { ColumnNamer } from './column-names.js';
 import { selectOrder } from './output-order.js';
-import { analyzeAggregate, containsAggregate } from './aggregate.js';
+import { analyzeAggregate, isAggregating } from './aggregate.js';
 import { analyzeJoin } from './join.js';
 import { convertMagicTimestamps } from '../rewrite/convert-magic-timestamps.js';
 import { typeTableFunctionCall } from '../expressions/typer.js';
@@ -137,12 +137,7 @@ export function analyzeQuery(query: Query, catalog: Catalog, sinkName: string | 
     step = { kind: source.type === 'STREAM' ? 'StreamFilter' : 'TableFilter', input: step, predicate: where, schema: inSchema };
   }
 
-  const aggregating =
-    query.groupBy !== undefined ||
-    query.window !== undefined ||
-    query.having !== undefined ||
-    query.select.some((i) => i.kind === 'SelectExpr' && containsAggregate(i.expr, catalog));
-  if (aggregating) {
+  if (isAggregating(query, catalog)) {
     return analyzeAggregate({ query, catalog, sinkName, source, alias, inSchema, scope, input: step });
   }
 

@@ -14,7 +14,7 @@ import { SemanticError } from '../../planner/errors.js';
 import { defaultRegistry } from '../functions/registry.js';
 import { EmbeddedLog } from '../log/embedded/embedded-log.js';
 import type { Log } from '../log/log.js';
-import type { PersistentQuery } from '../query/persistent-query.js';
+import { queryInfo, type PersistentQuery } from '../query/persistent-query.js';
 import { PROCESSING_LOG_SOURCE } from '../query/processing-log.js';
 import { runTransientQuery, type QueryHandle } from '../query/push-query.js';
 import type { EngineOptions, QueryInfo, StatementResult } from './api.js';
@@ -358,14 +358,7 @@ export class Engine {
     return this.ctx?.metastore.source(name);
   }
   queries(): readonly QueryInfo[] {
-    return [...(this.ctx?.queries.values() ?? [])].map((q) => ({
-      id: q.id,
-      sql: q.sql,
-      sinks: [q.sink.sink],
-      sources: q.sources,
-      state: q.state === 'ERROR' ? 'ERROR' : 'RUNNING',
-      queryType: 'PERSISTENT',
-    }));
+    return [...(this.ctx?.queries.values() ?? [])].map(queryInfo);
   }
   /** Per-query counts: records processed, records that failed (see SLUICE_PROCESSING_LOG), late records dropped. */
   queryStats(): readonly { id: string; processed: number; errors: number; late: number }[] {

@@ -4,10 +4,10 @@
 // PARTITION BY and the projection over those rows. All join state lives in stores that are
 // flushed in the query's commit.
 
-import { assertNever, type Expression } from '../../grammar/ast.js';
+import { assertNever } from '../../grammar/ast.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { formatExpression } from '../../planner/format-expression.js';
-import { sourceSteps, type JoinStep, type SelectItem, type Step, type StepSchema } from '../../planner/steps.js';
+import { sourceSteps, type JoinStep, type Step } from '../../planner/steps.js';
 import type { Log, LogRecord } from '../log/log.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
@@ -17,6 +17,7 @@ import { streamStreamJoin } from './join-stream-stream.js';
 import { streamTableJoin } from './join-stream-table.js';
 import { tableTableJoin } from './join-table-table.js';
 import type { Pipeline } from './pipeline.js';
+import { planParts } from './plan-parts.js';
 import type { EmitMeta } from './row-pipeline.js';
 import { buildSourceDecoder, type SourceDecoder } from './source-decoder.js';
 
@@ -103,64 +104,20 @@ export function buildJoinRows(join: JoinStep, catalog: Catalog, log: Log | undef
   };
 }
 
-interface Parts {
-  predicate?: Expression;
-  rekeyed: boolean;
-  items?: readonly SelectItem[];
-  schema?: StepSchema;
-  join?: JoinStep;
-}
-
-function collect(step: Step, parts: Parts): void {
-  switch (step.kind) {
-    case 'StreamStreamJoin':
-    case 'StreamTableJoin':
-    case 'TableTableJoin':
-    case 'ForeignKeyTableTableJoin':
-      parts.join = step;
-      return;
-    case 'StreamFilter':
-    case 'TableFilter':
-      collect(step.input, parts);
-      parts.predicate = step.predicate;
-      return;
-    case 'StreamSelectKey':
-      // The projection marks which items form the new key; nothing to compute here.
-      collect(step.input, parts);
-      parts.rekeyed = true;
-      return;
-    case 'StreamSelect':
-    case 'TableSelect':
-      collect(step.input, parts);
-      parts.items = step.items;
-      parts.schema = step.schema;
-      return;
-    case 'StreamSink':
-    case 'TableSink':
-      collect(step.input, parts);
-      return;
-    case 'StreamSource':
-    case 'TableSource':
-    case 'StreamFlatMap':
-    case 'StreamAggregate':
-    case 'TableAggregate':
-      throw new Error(`${step.kind} is not supported over a join`);
-    default:
-      assertNever(step, 'step');
-  }
-}
-
 export function buildJoinPipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
-  const parts: Parts = { rekeyed: false };
-  collect(root, parts);
-  const join = parts.join!;
+  const parts = planParts(root);
+  const join = parts.join;
+  if (!join || parts.aggregate || parts.tableFunctions.length > 0) throw new Error('not a plain join plan');
+  // A join query has one WHERE, applied to the joined rows.
+  if (parts.predicates.length > 1) throw new Error('a join plan has at most one filter');
+  const where = parts.predicates[0];
   const rows = buildJoinRows(join, catalog, log, storeName);
   const schema = join.schema;
   const isTable = join.kind === 'TableTableJoin' || join.kind === 'ForeignKeyTableTableJoin';
-  const predicate = parts.predicate && { fn: compileOver(parts.predicate, schema, [], catalog).fn, text: formatExpression(parts.predicate) };
+  const predicate = where && { fn: compileOver(where, schema, [], catalog).fn, text: formatExpression(where) };
   const keyFns: { fn: RowFn; name: string }[] = [];
   const valueFns: { fn: RowFn; name: string }[] = [];
-  for (const item of parts.items!) (item.key ? keyFns : valueFns).push({ fn: compileOver(item.expr, schema, [], catalog).fn, name: item.name });
+  for (const item of parts.items) (item.key ? keyFns : valueFns).push({ fn: compileOver(item.expr, schema, [], catalog).fn, name: item.name });
 
   const evaluate = (fns: readonly { fn: RowFn; name: string }[], row: readonly unknown[], rec: LogRecord, errors: ErrorSink) =>
     fns.map(({ fn, name }) => {
@@ -183,7 +140,7 @@ export function buildJoinPipeline(root: Step, catalog: Catalog, log: Log | undef
   return {
     source: sourceSteps(join)[0]!,
     topics: rows.topics,
-    schema: parts.schema!,
+    schema: parts.schema,
     process(rec, errors, emit) {
       rows.process(rec, errors, (c) => {
         const meta: EmitMeta = { timestamp: c.timestamp, record: c.record, window: c.window, nullKey: false };

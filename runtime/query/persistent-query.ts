@@ -3,6 +3,7 @@
 // Log commit (one SQLite transaction in embedded mode: exactly-once by construction).
 
 import type { Catalog } from '../../planner/catalog.js';
+import type { QueryInfo } from '../engine/api.js';
 import type { SinkStep } from '../../planner/steps.js';
 import type { Log, LogRecord, Position, ProducerRecord } from '../log/log.js';
 import { mergeByTimestamp } from './input-merger.js';
@@ -252,4 +253,16 @@ export class PersistentQuery {
     }
     return true;
   }
+}
+
+/** A persistent query as the facade and SHOW QUERIES describe it. */
+export function queryInfo(q: PersistentQuery): QueryInfo {
+  return {
+    id: q.id,
+    sql: q.sql,
+    sinks: [q.sink.sink],
+    sources: q.sources,
+    state: q.state === 'ERROR' ? 'ERROR' : 'RUNNING',
+    queryType: 'PERSISTENT',
+  };
 }

@@ -19,7 +19,7 @@ import type {
 export interface PlanParts {
   /** The source (a join's first source, when the rows come from a join). */
   readonly source: StreamSource | TableSource;
-  /** Set when an aggregation reads a join's rows instead of a source. */
+  /** Set when the rows come from a join instead of a source. */
   readonly join: JoinStep | undefined;
   /** WHERE predicates, on source rows. */
   readonly predicates: readonly Expression[];
@@ -89,7 +89,7 @@ export function planParts(root: Step): PlanParts {
       case 'StreamTableJoin':
       case 'TableTableJoin':
       case 'ForeignKeyTableTableJoin':
-        // Only an aggregation reads a join through these parts; the join pipeline does the rest.
+        // The join's own operators are wired by the join pipeline; the parts are what reads its rows.
         join = step;
         source = sourceSteps(step)[0];
         return;
@@ -99,6 +99,5 @@ export function planParts(root: Step): PlanParts {
   };
   walk(root);
   if (!source || !items || !schema) throw new Error('a plan needs a source and a projection');
-  if (join && !aggregate) throw new Error('joins run in the join pipeline');
   return { source, join, predicates, tableFunctions, selectSchema, rekeyed, aggregate, having, items, schema };
 }

@@ -34,7 +34,7 @@ export type RowEmitter = (key: unknown[], value: unknown[] | null, meta: EmitMet
 
 export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
   const parts = planParts(root);
-  if (parts.aggregate) throw new Error('aggregations run in the aggregate pipeline');
+  if (parts.aggregate || parts.join) throw new Error('aggregations and joins run in their own pipelines');
   const source = parts.source;
   const items = parts.items;
   const inSchema = source.schema;

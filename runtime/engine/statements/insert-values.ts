@@ -4,7 +4,7 @@
 import type { InsertValues } from '../../../grammar/ast.js';
 import { SemanticError } from '../../../planner/errors.js';
 import { typeExpression } from '../../../planner/expressions/typer.js';
-import { formatType, type SqlType } from '../../../planner/types.js';
+import { formatType } from '../../../planner/types.js';
 import { compileExpression } from '../../expr/compile.js';
 import { coerceLiteralForInsert } from '../../expr/cast.js';
 import { createSerde } from '../../serde/index.js';

@@ -10,6 +10,7 @@ import { formatType } from '../../../planner/types.js';
 import { analyzeCreateAsSelect, analyzeInsertInto } from '../../../planner/analyze/persistent.js';
 import { analyzeQuery } from '../../../planner/analyze/query.js';
 import type { StatementResult } from '../api.js';
+import { queryInfo } from '../../query/persistent-query.js';
 import type { EngineContext } from '../context.js';
 
 function visibleTopics(name: string): boolean {
@@ -34,14 +35,7 @@ export async function show(ctx: EngineContext, stmt: Show, text: string): Promis
       return {
         type: 'queries',
         statementText: text,
-        queries: [...ctx.queries.values()].map((q) => ({
-          id: q.id,
-          sql: q.sql,
-          sinks: [q.sink.sink],
-          sources: q.sources,
-          state: q.state === 'ERROR' ? 'ERROR' : 'RUNNING',
-          queryType: 'PERSISTENT',
-        })),
+        queries: [...ctx.queries.values()].map(queryInfo),
       };
     case 'PROPERTIES':
       return { type: 'properties', statementText: text, properties: Object.fromEntries(ctx.properties) };

@@ -60,21 +60,21 @@ export async function printLive(ctx: EngineContext, stmt: Print, isClosed: () =>
   }
   const partitions = info.partitions;
   return (async function* () {
-      let seen = 0;
-      let printed = 0;
-      while (!isClosed()) {
-        let got = 0;
-        for (let p = 0; p < info.partitions; p++) {
-          const recs = await ctx.log.fetch(stmt.topic, p, positions[p]!, 500);
-          got += recs.length;
-          for (const r of recs) {
-            positions[p] = r.offset + 1;
-            if (seen++ % interval !== 0) continue;
-            yield line(r);
-            if (stmt.limit !== undefined && ++printed >= stmt.limit) return;
-          }
+    let seen = 0;
+    let printed = 0;
+    while (!isClosed()) {
+      let got = 0;
+      for (let p = 0; p < partitions; p++) {
+        const recs = await ctx.log.fetch(stmt.topic, p, positions[p]!, 500);
+        got += recs.length;
+        for (const r of recs) {
+          positions[p] = r.offset + 1;
+          if (seen++ % interval !== 0) continue;
+          yield line(r);
+          if (stmt.limit !== undefined && ++printed >= stmt.limit) return;
         }
-        if (got === 0) await ctx.log.waitForData([stmt.topic], 200);
       }
+      if (got === 0) await ctx.log.waitForData([stmt.topic], 200);
+    }
   })();
 }
