@@ -80,6 +80,12 @@ export interface AggregateOverload {
   readonly returns: SqlType | ((call: CallTypes) => SqlType);
   readonly make: (call: CallTypes & { readonly returnType: SqlType }) => AggregateImpl;
   readonly description?: string;
+  /**
+   * The accumulator's type as ksqlDB declares it, when it differs from the return type (AVG
+   * keeps a STRUCT of sum and count). ksqlDB stores it in the source's value format, so a format
+   * without STRUCT/ARRAY/MAP (DELIMITED) rejects the aggregation at planning time.
+   */
+  readonly intermediate?: SqlType | ((call: CallTypes) => SqlType);
 }
 export interface AggregateImpl {
   init(): unknown;

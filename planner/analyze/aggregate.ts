@@ -10,6 +10,8 @@ import type { Catalog, SourceInfo } from '../catalog.js';
 import { SemanticError } from '../errors.js';
 import { formatExpression } from '../format-expression.js';
 import { typeAggregateCall } from '../expressions/typer.js';
+import type { TypedFunctionCall } from '../expressions/typed.js';
+import { checkAggregateStateFormat } from './aggregate-format.js';
 import type { Scope } from '../expressions/scope.js';
 import { replaceTopDown } from '../rewrite/map-expression.js';
 import type { SelectItem, Step, StepColumn, StepSchema, WindowSpec } from '../steps.js';
@@ -110,7 +112,7 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   }
 
   // Collect the aggregate calls (deduplicated by text) from the projection and HAVING.
-  const aggregates: { name: string; call: Expression; type: SqlType }[] = [];
+  const aggregates: { name: string; call: Expression; type: SqlType; typed: TypedFunctionCall }[] = [];
   const aggIndex = new Map<string, number>();
   const groupIndex = new Map(groupBy.map((g, j) => [key(g), j]));
   const rewrite = (e: Expression): Expression =>
@@ -127,7 +129,7 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
           const typed = typeAggregateCall(x, scope, env);
           i = aggregates.length;
           aggIndex.set(k, i);
-          aggregates.push({ name: `KSQL_AGG_VARIABLE_${i}`, call: x, type: typed.type });
+          aggregates.push({ name: `KSQL_AGG_VARIABLE_${i}`, call: x, type: typed.type, typed });
         }
         return { kind: 'ColumnRef', source: undefined, name: `KSQL_AGG_VARIABLE_${i}`, span: x.span };
       }
@@ -169,6 +171,12 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   if (aggregates.length === 0) {
     throw new SemanticError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.', query.span);
   }
+  checkAggregateStateFormat(
+    aggregates.map((a) => a.typed),
+    source.valueFormat,
+    catalog.functions,
+    query.span,
+  );
   aggColumns.push(...aggregates.map((a) => ({ name: a.name, type: a.type, role: 'VALUE' as const })));
   if (windowed) {
     aggColumns.push({ name: 'WINDOWSTART', type: BIGINT, role: 'WINDOW' }, { name: 'WINDOWEND', type: BIGINT, role: 'WINDOW' });

@@ -8,7 +8,7 @@
 // `implicit: true`, so the compiler never re-derives typing rules.
 
 import type { ArithmeticOp, ComparisonOp, Span, TimeUnit } from '../../grammar/ast.js';
-import type { ArgType } from '../functions.js';
+import type { ArgType, CallTypes } from '../functions.js';
 import { Decimal } from '../values/decimal.js';
 import type { SqlType } from '../types.js';
 
@@ -256,4 +256,14 @@ export function decodeLiteral(value: LiteralJson, type: SqlType | null): unknown
     default:
       return value;
   }
+}
+
+/** What an overload's `returns` / `make` / `intermediate` receive for a resolved call. */
+export function callTypesOf(call: TypedFunctionCall): CallTypes & { readonly returnType: SqlType } {
+  return {
+    argTypes: call.argTypes,
+    bindings: new Map(call.bindings),
+    literals: call.literals.map((l) => (l === null ? undefined : decodeLiteral(l.value, l.type))),
+    returnType: call.type,
+  };
 }

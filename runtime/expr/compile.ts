@@ -25,7 +25,7 @@
 import { assertNever } from '../../grammar/ast.js';
 import type { ComparisonOp } from '../../grammar/ast.js';
 import type { FunctionCatalog } from '../../planner/functions.js';
-import { decodeLiteral, type TypedExpr, type TypedFunctionCall } from '../../planner/expressions/typed.js';
+import { callTypesOf, decodeLiteral, type TypedExpr, type TypedFunctionCall } from '../../planner/expressions/typed.js';
 import { formatType, typesEqual, type SqlType } from '../../planner/types.js';
 import { caster } from './cast.js';
 import * as decimalOps from './decimal-ops.js';
@@ -430,12 +430,7 @@ class Generator {
     }
     const overload = fn.overloads[e.overload];
     if (!overload) throw new Error(`${e.name} has no overload ${e.overload}`);
-    const impl = overload.make({
-      argTypes: e.argTypes,
-      bindings: new Map(e.bindings),
-      literals: e.literals.map((l) => (l === null ? undefined : decodeLiteral(l.value, l.type))),
-      returnType: e.type,
-    });
+    const impl = overload.make(callTypesOf(e));
     const f = this.constant(impl);
     const args = e.args.map((a) =>
       containedArg(a) ? this.contained(out, argName(a), (inner) => this.emit(a, inner, params)) : this.emit(a, out, params),

@@ -3,17 +3,8 @@
 // implementation is made once per query from the resolved overload.
 
 import type { FunctionCatalog, AggregateImpl } from '../../planner/functions.js';
-import { decodeLiteral, type TypedFunctionCall } from '../../planner/expressions/typed.js';
+import { callTypesOf, type TypedFunctionCall } from '../../planner/expressions/typed.js';
 import { compileExpression } from '../expr/compile.js';
-
-function callTypes(call: TypedFunctionCall) {
-  return {
-    argTypes: call.argTypes,
-    bindings: new Map(call.bindings),
-    literals: call.literals.map((l) => (l === null ? undefined : decodeLiteral(l.value, l.type))),
-    returnType: call.type,
-  };
-}
 
 /** The call's arguments, evaluated over a row. */
 export function compileArgs(call: TypedFunctionCall, functions: FunctionCatalog): (row: readonly unknown[]) => unknown[] {
@@ -24,11 +15,11 @@ export function compileArgs(call: TypedFunctionCall, functions: FunctionCatalog)
 export function makeTableFunction(call: TypedFunctionCall, functions: FunctionCatalog): (...args: unknown[]) => readonly unknown[] {
   const def = functions.lookup(call.name);
   if (!def || def.kind !== 'table') throw new Error(`${call.name} is not a table function`);
-  return def.overloads[call.overload]!.make(callTypes(call));
+  return def.overloads[call.overload]!.make(callTypesOf(call));
 }
 
 export function makeAggregate(call: TypedFunctionCall, functions: FunctionCatalog): AggregateImpl {
   const def = functions.lookup(call.name);
   if (!def || def.kind !== 'aggregate') throw new Error(`${call.name} is not an aggregate function`);
-  return def.overloads[call.overload]!.make(callTypes(call));
+  return def.overloads[call.overload]!.make(callTypesOf(call));
 }

@@ -12,6 +12,7 @@ import {
   STRING,
   TIME,
   TIMESTAMP,
+  structType,
   type ArrayType,
   type SqlType,
 } from '../../../planner/types.js';
@@ -23,6 +24,10 @@ import { numericOps } from './numeric.js';
 import { decodeValue, encodeValue, type Json } from '../../state/typed-json.js';
 
 const NUMERIC_TYPES: readonly SqlType[] = [INT, BIGINT, DOUBLE];
+const AVG_STATE = structType([
+  { name: 'SUM', type: DOUBLE },
+  { name: 'COUNT', type: BIGINT },
+]);
 
 /** Overloads for INT, BIGINT, DOUBLE and any DECIMAL, each building its impl from the argument type. */
 function numericOverloads(
@@ -184,7 +189,12 @@ export const basicAggregates: readonly AggregateFunction[] = [
       ARRAY_OF,
     ),
   ),
-  aggregate('AVG', 'The average of the non-NULL values of a group, as a DOUBLE.', numericOverloads(() => DOUBLE, avgImpl)),
+  aggregate(
+    'AVG',
+    'The average of the non-NULL values of a group, as a DOUBLE.',
+    // ksqlDB keeps a STRUCT of sum and count (see AggregateOverload.intermediate).
+    numericOverloads(() => DOUBLE, avgImpl).map((o) => ({ ...o, intermediate: AVG_STATE })),
+  ),
   extremeAggregate('MIN', 'The least non-NULL value of a group.', -1),
   extremeAggregate('MAX', 'The greatest non-NULL value of a group.', 1),
   aggregate('ATTR', 'The value of a column when it is the same in every row of the group, otherwise NULL.', [

@@ -3,7 +3,7 @@
 // ksql.functions.collect_list.limit / collect_set.limit / histogram limit defaults).
 
 import type { AggregateFunction, AggregateImpl, CallTypes } from '../../../planner/functions.js';
-import { BIGINT, STRING, arrayType, mapType, structType, type SqlType } from '../../../planner/types.js';
+import { BIGINT, INT, STRING, arrayType, mapType, structType, type SqlType } from '../../../planner/types.js';
 import { GENERIC, P_INT, P_STRING, T } from '../params.js';
 import { bound } from '../resolve.js';
 import { compareValues, valueKey, valuesEqual } from '../values.js';
@@ -176,6 +176,7 @@ export const collectionAggregates: readonly AggregateFunction[] = [
     0,
   ),
   aggregate('COUNT_DISTINCT', 'The number of distinct non-NULL values of a group.', [
-    { params: [T], returns: BIGINT, make: (call) => countDistinctImpl(argType(call, 0)) },
+    // ksqlDB's accumulator is a HyperLogLog register array.
+    { params: [T], returns: BIGINT, intermediate: arrayType(INT), make: (call) => countDistinctImpl(argType(call, 0)) },
   ]),
 ];

@@ -3,7 +3,7 @@
 // sequence number so that merging two session windows can still tell which came first.
 
 import type { AggregateFunction, AggregateImpl, AggregateOverload, CallTypes, ParamType } from '../../../planner/functions.js';
-import { arrayType, type SqlType } from '../../../planner/types.js';
+import { BIGINT, arrayType, structType, type SqlType } from '../../../planner/types.js';
 import { P_BOOLEAN, P_INT, T } from '../params.js';
 import { bound } from '../resolve.js';
 import { aggregate, argType, literalArg } from './define.js';
@@ -58,6 +58,14 @@ function byOffset(name: string, description: string, latest: boolean): Aggregate
     params,
     // Reading the options validates that they are literals, at planning time.
     returns: (call) => (options(call), returns(call)),
+    // ksqlDB's accumulator: STRUCT<SEQ, VAL> (an ARRAY of them for the n forms).
+    intermediate: (call) => {
+      const entry = structType([
+        { name: 'SEQ', type: BIGINT },
+        { name: 'VAL', type: bound(call, 'T') },
+      ]);
+      return returns(call).kind === 'ARRAY' ? arrayType(entry) : entry;
+    },
     make: (call) => byOffsetImpl(argType(call, 0), { ...options(call), latest }),
   });
   return aggregate(name, description, [

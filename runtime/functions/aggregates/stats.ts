@@ -2,7 +2,7 @@
 // adding, retracting (table aggregation) and merging (session windows) give its numbers.
 
 import type { AggregateFunction, AggregateImpl } from '../../../planner/functions.js';
-import { BIGINT, DOUBLE, INT } from '../../../planner/types.js';
+import { BIGINT, DOUBLE, INT, structType } from '../../../planner/types.js';
 import { P } from '../params.js';
 import { aggregate } from './define.js';
 
@@ -175,6 +175,16 @@ function correlationImpl(): AggregateImpl {
   };
 }
 
+// ksqlDB's accumulators for these are STRUCTs (see AggregateOverload.intermediate).
+const STDDEV_STATE = structType([
+  { name: 'SUM', type: DOUBLE },
+  { name: 'COUNT', type: BIGINT },
+  { name: 'M2', type: DOUBLE },
+]);
+const CORRELATION_STATE = structType(
+  ['X_SUM', 'Y_SUM', 'X_SQUARED_SUM', 'Y_SQUARED_SUM', 'XY_SUM'].map((name) => ({ name, type: DOUBLE })).concat([{ name: 'COUNT', type: BIGINT }]),
+);
+
 // INT, BIGINT and DOUBLE, as in ksqlDB: a DECIMAL argument widens to DOUBLE.
 const stddev = (name: string, description: string, variant: Variant) =>
   aggregate(
@@ -184,7 +194,7 @@ const stddev = (name: string, description: string, variant: Variant) =>
       [INT, INT_DOMAIN],
       [BIGINT, BIGINT_DOMAIN],
       [DOUBLE, DOUBLE_DOMAIN],
-    ] as const).map(([t, domain]) => ({ params: [P(t)], returns: DOUBLE, make: () => stddevImpl(domain, variant) })),
+    ] as const).map(([t, domain]) => ({ params: [P(t)], returns: DOUBLE, intermediate: STDDEV_STATE, make: () => stddevImpl(domain, variant) })),
   );
 
 export const statsAggregates: readonly AggregateFunction[] = [
@@ -198,6 +208,6 @@ export const statsAggregates: readonly AggregateFunction[] = [
   aggregate(
     'CORRELATION',
     'Pearson correlation coefficient of two columns over the rows where both are non-NULL (NaN for fewer than two).',
-    [{ params: [P(DOUBLE), P(DOUBLE)], returns: DOUBLE, make: () => correlationImpl() }],
+    [{ params: [P(DOUBLE), P(DOUBLE)], returns: DOUBLE, intermediate: CORRELATION_STATE, make: () => correlationImpl() }],
   ),
 ];
