@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx sluice` works from a clone without a build.
-import { spawnSync } from 'node:child_process';
+// Runs the TypeScript CLI in this process through tsx's loader, so `npx sluice` works from a
+// clone without a build step. In-process rather than a child: signals, the terminal's raw
+// mode and the exit code then belong to one process. The project's tsconfig is named
+// explicitly because tsx would otherwise look in the working directory, which may be anywhere.
+import { register } from 'tsx/esm/api';
 import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'repl/cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+await import('../repl/cli.ts');

@@ -1,69 +1,200 @@
-// The `sluice` command.
-//   sluice [--data-dir DIR] [--memory]      an interactive shell on the embedded log
-//   sluice run FILE.sql [--data-dir DIR]    runs a script, stopping at the first error (file:line:col)
+// The `sluice` command: the REPL, scripts, one-off statements, the server, and its users.
+// Arguments are parsed with node:util's parseArgs; HELP below lists every option.
 
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Engine } from '../runtime/engine/engine.js';
-import { SluiceError } from '../runtime/engine/api.js';
-import { formatResult } from './format-result.js';
-import { runShell } from './shell.js';
+import { parseArgs } from 'node:util';
+import type { Backend } from './client/backend.js';
+import type { Session } from './client/session.js';
+import { OUTPUT_MODES, type OutputMode } from './format-result.js';
+import { readSecret } from './secret.js';
 
-interface Args {
-  command: 'shell' | 'run' | 'help';
-  file?: string;
-  dataDir: string;
-  memory: boolean;
+// The engine, the REST client, ink and the server load only for the command that needs them:
+// `--help` and `--version` answer at once, and `sluice server` doesn't load ink.
+
+const HELP = `Usage:
+  sluice [options]                    the interactive REPL (plain text when stdin is not a terminal)
+  sluice -e 'STATEMENT; ...' [options]  runs the statements and exits
+  sluice run FILE.sql [options]       runs a script, stopping at the first error (FILE:line:col)
+  sluice server [server options]      serves ksqlDB's REST API (/ksql, /query-stream, ...)
+  sluice user add NAME --auth FILE    adds a user (or changes a password) in a server's user file
+
+Options:
+  --data DIR            the embedded data directory (default ./sluice-data); also --data-dir
+  --memory              an in-memory embedded log: nothing is kept
+  --server URL          talk to a Sluice or ksqlDB server instead of a data directory
+  --user NAME           basic-auth user for --server (or SLUICE_USER)
+  --password PASSWORD   basic-auth password for --server (or SLUICE_PASSWORD)
+  --output FORMAT       tabular (default) or json
+  -e, --execute SQL     the statements to run instead of the REPL
+  -h, --help            this text
+  -v, --version         the version
+
+Server options:
+  --port N              the port to listen on (default 8088; 0 picks a free one)
+  --host HOST           the address to listen on
+  --auth FILE           require basic auth, with the users in FILE (see 'sluice user add')
+  --queries-file F.sql  headless: run F.sql at start and refuse statements over REST
+  (--data, --data-dir and --memory choose the server's data as above)
+
+In the REPL, statements end with ';' and may span lines. HELP lists what else it takes.
+`;
+
+const OPTIONS = {
+  data: { type: 'string' },
+  'data-dir': { type: 'string' },
+  memory: { type: 'boolean' },
+  server: { type: 'string' },
+  user: { type: 'string' },
+  password: { type: 'string' },
+  output: { type: 'string' },
+  execute: { type: 'string', short: 'e' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  auth: { type: 'string' },
+  'queries-file': { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** A mistake in the command line: printed with a pointer to --help, exit code 2. */
+class UsageError extends Error {}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: 'shell', dataDir: './sluice-data', memory: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--data-dir') args.dataDir = argv[++i] ?? args.dataDir;
-    else if (a === '--memory') args.memory = true;
-    else if (a === '--help' || a === '-h') args.command = 'help';
-    else if (a === 'run') {
-      args.command = 'run';
-      args.file = argv[++i];
-    } else if (a === 'repl' || a === 'shell') args.command = 'shell';
-    else {
-      process.stderr.write(`unknown argument: ${a}\n`);
-      process.exit(2);
+function outputMode(values: Values): OutputMode {
+  const o = (values.output ?? 'tabular').toLowerCase();
+  const mode = OUTPUT_MODES.find((m) => m === o);
+  if (!mode) throw new UsageError(`--output takes ${OUTPUT_MODES.join(' or ')}, not '${values.output}'`);
+  return mode;
+}
+
+function dataDir(values: Values): string {
+  if (values.data !== undefined && values['data-dir'] !== undefined && values.data !== values['data-dir']) {
+    throw new UsageError('--data and --data-dir name the same thing: give one');
+  }
+  return values.data ?? values['data-dir'] ?? './sluice-data';
+}
+
+async function backend(values: Values): Promise<Backend> {
+  if (values.server !== undefined) {
+    if (values.data !== undefined || values['data-dir'] !== undefined || values.memory) {
+      throw new UsageError('--server talks to a server: --data, --data-dir and --memory are for embedded use');
     }
+    const user = values.user ?? process.env['SLUICE_USER'];
+    const password = values.password ?? process.env['SLUICE_PASSWORD'];
+    const { RemoteBackend } = await import('./client/remote-backend.js');
+    return new RemoteBackend({ url: values.server, ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) });
   }
-  return args;
+  const { EmbeddedBackend } = await import('./client/embedded-backend.js');
+  return new EmbeddedBackend(values.memory ? { memory: true } : { dataDir: dataDir(values) });
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.command === 'help') {
-    process.stdout.write('usage: sluice [--data-dir DIR | --memory]\n       sluice run FILE.sql [--data-dir DIR | --memory]\n');
-    return;
-  }
-  const engine = new Engine(args.memory ? { memory: true } : { dataDir: args.dataDir });
+/** Runs against the backend, closing it whatever happens; the exit code. */
+async function withSession(values: Values, work: (session: Session, b: Backend) => Promise<number>): Promise<number> {
+  const b = await backend(values);
   try {
-    if (args.command === 'run') {
-      if (!args.file) throw new Error('sluice run needs a FILE.sql');
-      const text = await readFile(args.file, 'utf8');
-      try {
-        for (const r of await engine.execute(text)) process.stdout.write(formatResult(r) + '\n');
-      } catch (e) {
-        if (e instanceof SluiceError) {
-          process.stderr.write(`${args.file}:${e.line ?? 1}:${e.column ?? 1}: ${e.message}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        throw e;
-      }
-    } else {
-      await runShell(engine);
-    }
-  } catch (e) {
-    process.stderr.write(`${e instanceof SluiceError ? e.toString() : e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 1;
+    await b.open();
+    const { Session } = await import('./client/session.js');
+    return await work(new Session(b), b);
   } finally {
-    await engine.close();
+    await b.close();
   }
 }
 
-await main();
+async function serve(values: Values): Promise<number> {
+  if (values.server !== undefined) throw new UsageError('sluice server serves a data directory: --server is for the REPL and run');
+  const port = values.port === undefined ? 8088 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not '${values.port}'`);
+  const { startServer } = await import('./server/index.js');
+  const server = await startServer({
+    port,
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values.memory ? { memory: true } : { dataDir: dataDir(values) }),
+    ...(values.auth !== undefined ? { authFile: values.auth } : {}),
+    ...(values['queries-file'] !== undefined ? { queriesFile: values['queries-file'] } : {}),
+  });
+  process.stdout.write(`Sluice server listening on ${server.url} (Ctrl-C stops it)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await server.close();
+  return 0;
+}
+
+async function addUser(values: Values, name: string | undefined): Promise<number> {
+  if (name === undefined) throw new UsageError('sluice user add NAME --auth FILE');
+  if (values.auth === undefined) throw new UsageError('sluice user add needs --auth FILE: the user file the server reads');
+  const password = await readSecret(`Password for ${name}: `);
+  if (password === '') throw new UsageError('the password is empty');
+  const { addUser: add } = await import('./server/auth.js');
+  await add(values.auth, name, password);
+  process.stdout.write(`User ${name} saved in ${values.auth}\n`);
+  return 0;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`sluice ${version()}\n`);
+    return 0;
+  }
+  const mode = outputMode(values);
+  const [command, ...rest] = positionals;
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  switch (command) {
+    case undefined:
+      if (values.execute !== undefined) {
+        const sql = values.execute;
+        const { runPlainScript } = await import('./plain.js');
+        return withSession(values, (session) => runPlainScript(session, sql, {}, io, mode));
+      }
+      const { runShell } = await import('./shell.js');
+      return withSession(values, (session, b) =>
+        runShell(session, {
+          output: mode,
+          banner: `Sluice ${version()}, ${b.description}. Type HELP for help, EXIT to leave.`,
+        }),
+      );
+    case 'run': {
+      const [file, ...extra] = rest;
+      if (file === undefined || extra.length > 0) throw new UsageError('sluice run takes one FILE.sql');
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (e) {
+        process.stderr.write(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+        return 1;
+      }
+      const { runPlainScript } = await import('./plain.js');
+      return withSession(values, (session) => runPlainScript(session, text, { file }, io, mode));
+    }
+    case 'server':
+      if (rest.length > 0) throw new UsageError(`sluice server takes no arguments, not '${rest.join(' ')}'`);
+      return serve(values);
+    case 'user':
+      if (rest[0] !== 'add' || rest.length !== 2) throw new UsageError('sluice user add NAME --auth FILE');
+      return addUser(values, rest[1]);
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  // Bad arguments (ours or parseArgs') and failures to open: one line each, never a stack trace.
+  const usage = e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.stderr.write(`sluice: ${e instanceof Error ? e.message : String(e)}\n${usage ? 'See sluice --help.\n' : ''}`);
+  process.exitCode = usage ? 2 : 1;
+}
