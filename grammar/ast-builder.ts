@@ -753,7 +753,8 @@ function asWritten(node: C.IdentifierCstNode): string {
   return token.image;
 }
 
-function stringValue(token: IToken): string {
+/** A string literal token's value: the text between the quotes, a doubled quote as one. */
+export function stringValue(token: IToken): string {
   return token.image.slice(1, -1).replaceAll("''", "'");
 }
 

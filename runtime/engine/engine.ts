@@ -24,37 +24,22 @@ import { offsetReset, type EngineContext } from './context.js';
 import { toSluiceError } from './errors.js';
 import { MetaStore } from './metastore.js';
 import { alterSource, createSource, createType, dropSource, dropType, status } from './statements/ddl.js';
-import { insertValues } from './statements/insert-values.js';
+import { insertRow, insertValues } from './statements/insert-values.js';
 import { describe, describeFunction, explain, show } from './statements/metadata.js';
 import { createAsSelect, insertInto, terminate } from './statements/persistent.js';
 import { print, printLive } from './statements/print.js';
 import { STRING } from '../../planner/types.js';
-import { isKeyLookup, orderAndPage, runPullQuery } from '../materialize/pull-query.js';
-import { runPullJoin } from '../materialize/pull-join.js';
-import { findJoin } from '../query/join-pipeline.js';
-import { sourceSteps } from '../../planner/steps.js';
-import { isAggregation } from '../query/aggregate-pipeline.js';
-import { buildPipeline, type Pipeline } from '../query/pipeline.js';
-import type { MaterializedTable } from '../materialize/materialized-table.js';
+import { PullCache } from './statements/pull-cache.js';
+import { explainPull, pullQuery, type PullPlanInfo } from './statements/pull.js';
 
 export type { QueryHandle } from '../query/push-query.js';
-
-interface CachedPull {
-  readonly version: number;
-  /** The table-scan setting the plan was checked under: a SET of it must re-check. */
-  readonly scanSetting: string;
-  readonly stmt: Extract<Statement, { kind: 'QueryStatement' }>;
-  readonly analyzed: ReturnType<typeof analyzeQuery>;
-  readonly table: MaterializedTable;
-  readonly pipeline: Pipeline | undefined;
-}
 
 export class Engine {
   private readonly ready: Promise<EngineContext>;
   private ctx: EngineContext | undefined;
   private closed = false;
-  /** Pull-query plans by statement text (bounded; dropped when the catalog changes). */
-  private readonly pullCache = new Map<string, CachedPull>();
+  /** Pull-query plans by statement up to its literals (bounded; stale once the catalog changes). */
+  private readonly pullCache = new PullCache();
 
   constructor(private readonly options: EngineOptions = {}) {
     this.ready = this.init();
@@ -133,15 +118,11 @@ export class Engine {
         if ((ctx.properties.get('ksql.variable.substitution.enable') ?? 'true') !== 'false') {
           text = substituteVariables(text, ctx.variables, piece.start);
         }
-        // Pull queries repeat: a statement seen before, against an unchanged catalog, reuses its plan.
-        const cached = this.pullCache.get(text.trim());
-        if (
-          cached &&
-          cached.version === ctx.metastore.version &&
-          cached.scanSetting === `${ctx.properties.get('ksql.query.pull.table.scan.enabled')}/${ctx.properties.get('ksql.query.pull.range.scan.enabled')}` &&
-          ctx.materialized.get(cached.analyzed.source.name) === cached.table
-        ) {
-          results.push(this.runCachedPull(ctx, cached, text.trim()));
+        // Pull queries repeat: a statement seen before (up to its literals), against an
+        // unchanged catalog, reruns its plan with its own literals.
+        const cached = this.runCachedPull(ctx, text);
+        if (cached) {
+          results.push(cached);
           continue;
         }
         const stmt = parseStatement(text, piece.start);
@@ -216,84 +197,34 @@ export class Engine {
     }
   }
 
-  /** A SELECT given to execute(): on a stream, a bounded scan of what is there now. */
+  /** A SELECT given to execute(): see statements/pull.ts. */
   private async pullQuery(ctx: EngineContext, stmt: Extract<Statement, { kind: 'QueryStatement' }>, text: string): Promise<StatementResult> {
-    if (stmt.query.emit !== undefined) {
-      throw new SemanticError('Push queries (EMIT CHANGES) stream their rows: run them with Engine.query()', stmt.span);
-    }
-    const analyzed = analyzeQuery(stmt.query, ctx.metastore, undefined);
-    if (findJoin(analyzed.root) && sourceSteps(analyzed.root).every((st) => st.kind === 'TableSource')) {
-      return {
-        type: 'rows',
-        statementText: text,
-        columns: analyzed.schema.columns.map((c) => ({ name: c.name, type: c.type })),
-        rows: runPullJoin(analyzed, stmt.query, ctx.metastore, (n) => ctx.materialized.get(n)),
-      };
-    }
-    if (analyzed.source.type === 'TABLE') {
-      const table = ctx.materialized.get(analyzed.source.name);
-      if (!table) throw new SemanticError(`Table ${analyzed.source.name} is not materialised: pull queries need the embedded log`, stmt.span);
-      if (String(ctx.properties.get('ksql.query.pull.table.scan.enabled') ?? 'true').toLowerCase() === 'false') {
-        const keys = analyzed.source.columns.filter((c) => c.role === 'KEY').map((c) => c.name);
-        // ksqlDB range-scans a key only when it is a single STRING key of an unwindowed table.
-        const keyCols = analyzed.source.columns.filter((c) => c.role === 'KEY');
-        const ranges =
-          String(ctx.properties.get('ksql.query.pull.range.scan.enabled') ?? 'true').toLowerCase() !== 'false' &&
-          keyCols.length === 1 &&
-          keyCols[0]!.type.kind === 'STRING' &&
-          analyzed.source.windowType === undefined;
-        if (!isKeyLookup(stmt.query.where, keys, ranges)) {
-          throw new SemanticError(
-            'Query requires table scan to be enabled. Timeout and memory usage may be high if table is large. Table scans are disabled by ksql.query.pull.table.scan.enabled.',
-            stmt.span,
-          );
-        }
-      }
-      const plan: CachedPull = {
-        version: ctx.metastore.version,
-        scanSetting: `${ctx.properties.get('ksql.query.pull.table.scan.enabled')}/${ctx.properties.get('ksql.query.pull.range.scan.enabled')}`,
-        stmt,
-        analyzed,
-        table,
-        pipeline: isAggregation(analyzed.root) ? undefined : buildPipeline(analyzed.root, ctx.metastore, undefined, 'pull'),
-      };
-      if (this.pullCache.size >= 1000) this.pullCache.clear();
-      this.pullCache.set(text, plan);
-      return this.runCachedPull(ctx, plan, text);
-    }
-    if (isAggregation(analyzed.root)) {
-      throw new SemanticError('GROUP BY in a pull query on a stream is not supported yet: aggregate into a table, then query it', stmt.span);
-    }
-    const ordered = stmt.query.orderBy !== undefined || stmt.query.offset !== undefined;
-    const handle = await runTransientQuery({
-      root: analyzed.root,
-      catalog: ctx.metastore,
-      log: ctx.log,
-      offsetReset: 'earliest',
-      limit: ordered ? undefined : analyzed.limit,
-      bounded: true,
-      columns: analyzed.schema.columns,
-      ...(analyzed.outputOrder ? { order: analyzed.outputOrder } : {}),
-    });
-    const rows: unknown[][] = [];
-    for await (const r of handle) rows.push(r);
-    return {
-      type: 'rows',
-      statementText: text,
-      columns: handle.columns.map((c) => ({ name: c.name, type: c.type })),
-      rows: ordered ? orderAndPage(rows, analyzed, stmt.query, ctx.metastore) : rows,
-    };
+    return pullQuery(ctx, stmt, text, this.pullCache);
   }
 
-  /** Runs a pull query from its cached plan: no parsing, analysis or compilation. */
-  private runCachedPull(ctx: EngineContext, plan: CachedPull, text: string): StatementResult {
-    const { rows } = runPullQuery(plan.analyzed, plan.stmt.query, plan.table, ctx.metastore, plan.pipeline);
-    return {
-      type: 'rows',
-      statementText: text,
-      columns: plan.analyzed.schema.columns.map((c) => ({ name: c.name, type: c.type })),
-      rows,
-    };
+  /** Runs a pull query from a cached plan (no parsing, analysis or compilation), or undefined. */
+  private runCachedPull(ctx: EngineContext, text: string): StatementResult | undefined {
+    return this.pullCache.run(ctx, text.trim());
+  }
+
+  /**
+   * How a pull query would be answered: in SQLite as one SELECT (shown, with `?` for its
+   * literals) or by the row pipeline in JavaScript. Runs nothing.
+   */
+  async explainPull(sql: string): Promise<PullPlanInfo> {
+    const ctx = await this.ready;
+    const pieces = splitStatements(sql);
+    if (pieces.length !== 1) throw new SluiceError('explainPull() takes exactly one SELECT statement', undefined, undefined, sql);
+    const piece = pieces[0]!;
+    try {
+      const substitute = (ctx.properties.get('ksql.variable.substitution.enable') ?? 'true') !== 'false';
+      const text = substitute ? substituteVariables(piece.text, ctx.variables, piece.start) : piece.text;
+      const stmt = parseStatement(text, piece.start);
+      if (stmt.kind !== 'QueryStatement') throw new SemanticError('explainPull() takes a SELECT statement', stmt.span);
+      return explainPull(ctx, stmt, text, this.pullCache);
+    } catch (e) {
+      throw toSluiceError(e, piece.text, piece.start);
+    }
   }
 
   /**
@@ -360,14 +291,51 @@ export class Engine {
   queries(): readonly QueryInfo[] {
     return [...(this.ctx?.queries.values() ?? [])].map(queryInfo);
   }
-  /** Per-query counts: records processed, records that failed (see SLUICE_PROCESSING_LOG), late records dropped. */
-  queryStats(): readonly { id: string; processed: number; errors: number; late: number }[] {
+  /** Per-query counts: records processed, records written, records that failed (see SLUICE_PROCESSING_LOG), late records dropped. */
+  queryStats(): readonly { id: string; processed: number; out: number; errors: number; late: number }[] {
     return [...(this.ctx?.queries.values() ?? [])].map((q) => ({
       id: q.id,
       processed: q.processedCount,
+      out: q.outputCount,
       errors: q.errorCount,
       late: q.lateRecords,
     }));
+  }
+
+  /**
+   * Runs `body` with request-scoped session state: `properties` and `variables` laid over the
+   * engine's, and every SET or DEFINE that `body` runs, are undone when it ends. This is the
+   * REST server's streamsProperties and sessionVariables, which ksqlDB scopes to one request.
+   * Other calls on this engine while `body` runs would see the scoped state: the caller
+   * serialises them (the server does).
+   */
+  async withSession<T>(
+    scope: { readonly properties?: Readonly<Record<string, string>>; readonly variables?: Readonly<Record<string, string>> },
+    body: () => Promise<T>,
+  ): Promise<T> {
+    const ctx = await this.ready;
+    const properties = new Map(ctx.properties);
+    const variables = new Map(ctx.variables);
+    for (const [k, v] of Object.entries(scope.properties ?? {})) ctx.properties.set(k, v);
+    for (const [k, v] of Object.entries(scope.variables ?? {})) ctx.variables.set(k, v);
+    try {
+      return await body();
+    } finally {
+      ctx.properties.clear();
+      for (const [k, v] of properties) ctx.properties.set(k, v);
+      ctx.variables.clear();
+      for (const [k, v] of variables) ctx.variables.set(k, v);
+    }
+  }
+
+  /**
+   * Appends one row to a stream or table, as INSERT VALUES does: `values` are runtime values
+   * of the columns' types, by column name (ROWTIME sets the timestamp). The REST server's
+   * /inserts-stream rows come in this way.
+   */
+  async insertRow(target: string, values: ReadonlyMap<string, unknown>): Promise<void> {
+    const ctx = await this.ready;
+    await insertRow(ctx, target, values);
   }
   async log(): Promise<Log> {
     return (await this.ready).log;

@@ -51,6 +51,11 @@ export class MaterializedTable {
     this.deleteStmt = db.prepare(`DELETE FROM ${q(this.table)} WHERE ${keyNames.map((n) => `${n} IS ?`).join(' AND ')}`);
   }
 
+  /** The connection holding the table: pull queries run their SELECT on it. */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   upsert(row: readonly unknown[]): void {
     this.pending.set(this.keyOf(row), { row, deleted: false });
   }
@@ -80,7 +85,6 @@ export class MaterializedTable {
     this.pending.clear();
   }
 
-  /** Rows matching an optional SQL condition over the table's columns, decoded. */
   /**
    * Rows matching an optional SQL condition over the table's columns, decoded lazily so a
    * caller that stops early (LIMIT) reads no further. Statements are prepared once per shape.

@@ -97,41 +97,54 @@ export function sqlConditions(where: Expression | undefined, table: Materialized
 }
 
 /**
- * ORDER BY (over the result's columns), then OFFSET and LIMIT: what Sluice's pull queries
- * add to ksqlDB's.
+ * The ORDER BY expressions, over the result's columns: ORDER BY names result columns, and
+ * `a.col` is accepted for a column the result calls COL or A_COL.
  */
-export function orderAndPage(
-  rows: unknown[][],
+export function orderByExpressions(analyzed: AnalyzedQuery, query: Query): { expr: Expression; descending: boolean }[] {
+  const names = new Set(analyzed.schema.columns.map((c) => c.name));
+  const unqualify = (e: Expression) =>
+    mapExpression(e, (x) => {
+      if (x.kind !== 'ColumnRef' || x.source === undefined) return x;
+      const name = names.has(x.name) ? x.name : names.has(`${x.source}_${x.name}`) ? `${x.source}_${x.name}` : x.name;
+      return { ...x, source: undefined, name };
+    });
+  return (query.orderBy ?? []).map((o) => ({ expr: unqualify(o.expr), descending: o.descending }));
+}
+
+/**
+ * ORDER BY (over the result's columns), then OFFSET and LIMIT: what Sluice's pull queries
+ * add to ksqlDB's. Compiled once; the function sorts and pages any rows of the result.
+ */
+export function compileOrderAndPage(
   analyzed: AnalyzedQuery,
   query: Query,
   catalog: Catalog,
-): unknown[][] {
-  let out = rows;
-  if (query.orderBy && query.orderBy.length > 0) {
-    // ORDER BY names result columns; `a.col` is accepted for a column the result calls COL or A_COL.
-    const names = new Set(analyzed.schema.columns.map((c) => c.name));
-    const unqualify = (e: Expression) =>
-      mapExpression(e, (x) => {
-        if (x.kind !== 'ColumnRef' || x.source === undefined) return x;
-        const name = names.has(x.name) ? x.name : names.has(`${x.source}_${x.name}`) ? `${x.source}_${x.name}` : x.name;
-        return { ...x, source: undefined, name };
-      });
-    const keys = query.orderBy.map((o) => ({
-      fn: compileOver(unqualify(o.expr), analyzed.schema, [], catalog).fn,
-      sign: o.descending ? -1 : 1,
-    }));
-    const decorated = out.map((r) => ({ r, k: keys.map((k) => k.fn(r)) }));
-    decorated.sort((a, b) => {
-      for (let i = 0; i < keys.length; i++) {
-        const c = compareNullsLast(a.k[i], b.k[i]);
-        if (c !== 0) return c * keys[i]!.sign;
-      }
-      return 0;
-    });
-    out = decorated.map((d) => d.r);
-  }
+): (rows: unknown[][]) => unknown[][] {
+  const keys = orderByExpressions(analyzed, query).map((o) => ({
+    fn: compileOver(o.expr, analyzed.schema, [], catalog).fn,
+    sign: o.descending ? -1 : 1,
+  }));
   const from = query.offset ?? 0;
-  return out.slice(from, query.limit !== undefined ? from + query.limit : undefined);
+  const to = query.limit !== undefined ? from + query.limit : undefined;
+  return (rows) => {
+    let out = rows;
+    if (keys.length > 0) {
+      const decorated = out.map((r) => ({ r, k: keys.map((k) => k.fn(r)) }));
+      decorated.sort((a, b) => {
+        for (let i = 0; i < keys.length; i++) {
+          const c = compareNullsLast(a.k[i], b.k[i]);
+          if (c !== 0) return c * keys[i]!.sign;
+        }
+        return 0;
+      });
+      out = decorated.map((d) => d.r);
+    }
+    return out.slice(from, to);
+  };
+}
+
+export function orderAndPage(rows: unknown[][], analyzed: AnalyzedQuery, query: Query, catalog: Catalog): unknown[][] {
+  return compileOrderAndPage(analyzed, query, catalog)(rows);
 }
 
 export function runPullQuery(

@@ -76,3 +76,21 @@ export function fromSql(v: unknown, t: SqlType): unknown {
       return assertNever(t, 'type');
   }
 }
+
+/**
+ * A value a Sluice function hands back to SQLite inside a query (see sql-functions.ts): as
+ * `toSql`, except that NaN travels as the text 'NaN' (SQLite would turn a NaN REAL into NULL,
+ * and NaN is not null in Sluice) and booleans as 64-bit integers (better-sqlite3 refuses
+ * booleans). `fromSql` reads both back.
+ */
+export function toSqlResult(v: unknown, t: SqlType | null): unknown {
+  if (v === null || v === undefined || t === null) return null;
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return v ? 1n : 0n;
+    case 'DOUBLE':
+      return Number.isNaN(v) ? 'NaN' : v;
+    default:
+      return toSql(v, t);
+  }
+}

@@ -1,8 +1,11 @@
 // Pull-query latency over the table queries/pull.sql materialises (bids per auction): key
-// lookups, 10-key IN lists, and a key range with a non-key predicate and LIMIT. Sluice answers
-// through Engine.execute (SQL text in, decoded rows out); the baseline is what a hand-written
-// service would do on the same SQLite file: better-sqlite3 statements prepared once on the
-// table the engine created, rows decoded by hand. Both run the same workload, query by query.
+// lookups, 10-key IN lists, a key range with a non-key predicate and LIMIT, and a key lookup
+// with a Sluice function in its WHERE (run inside SQLite as a registered function). Sluice
+// answers through Engine.execute (SQL text in, decoded rows out), each statement with its own
+// random key, so the plan cache must share plans across literals; the baseline is what a
+// hand-written service would do on the same SQLite file: better-sqlite3 statements prepared
+// once on the table the engine created, rows decoded by hand. Both run the same workload,
+// query by query.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +21,7 @@ export const PULL_SQL = new URL('./queries/pull.sql', import.meta.url);
 /** The table pull.sql creates, as the catalog names it. */
 export const PULL_TABLE = 'BIDS_PER_AUCTION';
 
-export const LOOKUPS = ['key', 'inList', 'range'] as const;
+export const LOOKUPS = ['key', 'inList', 'range', 'function'] as const;
 export type Lookup = (typeof LOOKUPS)[number];
 
 const IN_LIST_KEYS = 10;
@@ -29,9 +32,10 @@ export const LOOKUP_LABELS: Readonly<Record<Lookup, string>> = {
   key: 'auction = K',
   inList: `auction IN (${IN_LIST_KEYS} Ks)`,
   range: `auction >= K AND max_price > median LIMIT ${RANGE_LIMIT}`,
+  function: 'auction = K AND ABS(max_price - n) >= 0',
 };
 
-/** One query's parameters. key: [auction]; inList: 10 distinct auctions; range: [from auction, price floor]. */
+/** One query's parameters. key, function: [auction]; inList: 10 distinct auctions; range: [from auction, price floor]. */
 export type LookupParams = readonly bigint[];
 
 export interface PullWorkload {
@@ -49,6 +53,8 @@ export function pullSql(lookup: Lookup, p: LookupParams): string {
       return `SELECT * FROM bids_per_auction WHERE auction IN (${p.join(', ')});`;
     case 'range':
       return `SELECT * FROM bids_per_auction WHERE auction >= ${p[0]} AND max_price > ${p[1]} LIMIT ${RANGE_LIMIT};`;
+    case 'function':
+      return `SELECT * FROM bids_per_auction WHERE auction = ${p[0]} AND ABS(max_price - n) >= 0;`;
     default:
       return assertNever(lookup, 'lookup');
   }
@@ -75,6 +81,7 @@ export class RawLookups {
       key: prepare(`${select} "AUCTION" = ?`),
       inList: prepare(`${select} "AUCTION" IN (${new Array(IN_LIST_KEYS).fill('?').join(', ')})`),
       range: prepare(`${select} "AUCTION" >= ? AND "MAX_PRICE" > ? LIMIT ${RANGE_LIMIT}`),
+      function: prepare(`${select} "AUCTION" = ? AND ABS("MAX_PRICE" - "N") >= 0`),
     };
   }
 
@@ -145,7 +152,7 @@ export function pullWorkload(table: readonly (readonly [bigint, bigint])[], quer
   const draw = (params: () => bigint[]) => Array.from({ length: warmup + queries }, () => params().map(String));
   return {
     warmup,
-    queries: { key: draw(() => [pick()]), inList: draw(distinct), range: draw(() => [pick(), floor]) },
+    queries: { key: draw(() => [pick()]), inList: draw(distinct), range: draw(() => [pick(), floor]), function: draw(() => [pick()]) },
   };
 }
 
