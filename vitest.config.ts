@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Provides the Kafka tests a place for the run's shared broker, and stops it at the end.
+    globalSetup: ['test/kafka/global-setup.ts'],
   },
 });
