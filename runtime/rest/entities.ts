@@ -135,7 +135,7 @@ function tryParse(text: string): Statement | undefined {
 }
 
 /** ksqlDB's CommandId text: `entity/name/action`, e.g. stream/`S`/create. */
-function commandId(stmt: Statement): string {
+export function commandId(stmt: Statement): string {
   const quoted = (name: string): string => '`' + name + '`';
   switch (stmt.kind) {
     case 'CreateSource':

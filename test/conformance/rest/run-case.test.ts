@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeEngines } from '../run-case.js';
 import { expandRestTest } from './loader.js';
-import { runRestCase } from './run-case.js';
+import { runRestCase, type RestMode } from './run-case.js';
 
 const CREATE = "CREATE STREAM src (id INT KEY, v STRING) WITH (kafka_topic='src', value_format='JSON', partitions=1);";
 const inputs = [
@@ -13,7 +13,8 @@ const restCase = (raw: Record<string, unknown>) => expandRestTest('synthetic/res
 
 afterAll(closeEngines);
 
-describe('runRestCase', () => {
+describe.each<RestMode>(['engine', 'http'])('runRestCase (%s)', (mode) => {
+  const run = (c: Parameters<typeof runRestCase>[0]) => runRestCase(c, undefined, mode);
   it('answers a pull query from the table a persistent query materialised', async () => {
     const statements = [CREATE, 'CREATE TABLE latest AS SELECT id, LATEST_BY_OFFSET(v) AS v FROM src GROUP BY id;', 'SELECT * FROM latest;'];
     const c = restCase({
@@ -24,10 +25,10 @@ describe('runRestCase', () => {
         { query: [{ header: { schema: '`ID` INTEGER KEY, `V` STRING' } }, { row: { columns: [2, 'b'] } }, { row: { columns: [1, 'c'] } }] },
       ],
     });
-    expect(await runRestCase(c)).toEqual({ status: 'passed' });
+    expect(await run(c)).toEqual({ status: 'passed' });
     const stale = [{ header: {} }, { row: { columns: [1, 'a'] } }, { row: { columns: [2, 'b'] } }];
     const wrong = restCase({ statements, responses: [{ admin: {} }, { admin: {} }, { query: stale }] });
-    expect(await runRestCase(wrong)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/row \[1,"c"\] is not among the expected rows/) });
+    expect(await run(wrong)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/row \[1,"c"\] is not among the expected rows/) });
   });
 
   it('streams a push query until its LIMIT, inputs produced once it runs', async () => {
@@ -41,16 +42,16 @@ describe('runRestCase', () => {
         { query: [{ header: { schema: '`V` STRING', 'queryId|starts_with': 'transient_SRC_' } }, { row: { columns: ['a'] } }, { row: { columns: ['c'] } }, { finalMessage: 'Limit Reached' }] },
       ],
     });
-    expect(await runRestCase(c)).toEqual({ status: 'passed' });
+    expect(await run(c)).toEqual({ status: 'passed' });
   });
 
   it('passes an expected error only when a statement fails with it', async () => {
     const error = { type: 'io.confluent.ksql.rest.entity.KsqlStatementErrorMessage', message: 'cannot be resolved', status: 400 };
     const failing = restCase({ statements: [CREATE, 'SELECT nope FROM src;'], expectedError: error });
-    expect(await runRestCase(failing)).toEqual({ status: 'passed' });
+    expect(await run(failing)).toEqual({ status: 'passed' });
     const succeeding = restCase({ statements: [CREATE, 'SELECT v FROM src;'], expectedError: error });
-    expect(await runRestCase(succeeding)).toEqual({ status: 'failed', reason: 'statement 2 succeeded, but the case expects it to fail' });
+    expect(await run(succeeding)).toEqual({ status: 'failed', reason: 'statement 2 succeeded, but the case expects it to fail' });
     const wrongStatus = restCase({ statements: [CREATE, 'SELECT nope FROM src;'], expectedError: { ...error, status: 404 } });
-    expect(await runRestCase(wrongStatus)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/failed with status 400, expected 404/) });
+    expect(await run(wrongStatus)).toMatchObject({ status: 'failed', reason: expect.stringMatching(/failed with status 400, expected 404/) });
   });
 });

@@ -9,12 +9,19 @@
 //   4. output topics compared as in QTT, then the responses (compare-responses.ts).
 // A case with expectedError passes when a statement fails with a matching error entity
 // (type and status; the message is optional, as in QTT) and no query after it succeeds.
+//
+// The statements and queries go to a RestTarget: in-process, the engine's results mapped to
+// entities by runtime/rest as the server would; over HTTP ('http' mode, http-target.ts), the
+// real server's responses on a loopback socket. Inputs, drains and output topics use the
+// engine directly either way, as ksqlDB's harness uses Kafka directly.
 
 import type { Query, Statement } from '../../../grammar/ast.js';
 import { parseStatement } from '../../../grammar/index.js';
 import type { SqlType } from '../../../planner/types.js';
 import type { Engine, QueryHandle } from '../../../runtime/engine/engine.js';
 import {
+  type KsqlEntity,
+  type KsqlErrorEntity,
   LIMIT_REACHED,
   errorEntity,
   errorStatus,
@@ -43,6 +50,7 @@ import {
   type CaseOutcome,
 } from '../run-case.js';
 import { diffResponses, type ActualResponse } from './compare-responses.js';
+import { httpTarget } from './http-target.js';
 import type { RqttCase } from './loader.js';
 
 /**
@@ -61,11 +69,84 @@ const SERVER_PROPERTIES: Readonly<Record<string, string>> = {
 const CLUSTER_DEFAULT_PARTITIONS = 4;
 
 /** How long a push query that hasn't reached its LIMIT may go without a row before it counts as done. */
-const PUSH_IDLE_MS = 400;
+export const PUSH_IDLE_MS = 400;
 
-export async function runRestCase(c: RqttCase, timeoutMs = DEFAULT_CASE_TIMEOUT_MS): Promise<CaseOutcome> {
+/** How a case reaches Sluice: Engine calls in-process, or HTTP requests to a server on the engine. */
+export type RestMode = 'engine' | 'http';
+
+/**
+ * Where a case's statements and queries go. Failures are thrown as a RestFailure: the error
+ * entity and HTTP status a client would see.
+ */
+export interface RestTarget {
+  /** One statement through /ksql: its entities. */
+  admin(sql: string): Promise<KsqlEntity[]>;
+  /** A pull query through /query. */
+  pull(sql: string, query: Query | undefined): Promise<ActualResponse>;
+  /** A push query through /query: its rows until its LIMIT or PUSH_IDLE_MS without one. */
+  push(sql: string, query: Query, startInputs: (() => Promise<string | undefined>) | undefined, deadline: number): Promise<ActualResponse>;
+  close(): Promise<void>;
+}
+
+export class RestFailure extends Error {
+  constructor(
+    readonly entity: KsqlErrorEntity,
+    readonly status: number,
+  ) {
+    super(entity.message);
+  }
+}
+
+export async function runRestCase(c: RqttCase, timeoutMs = DEFAULT_CASE_TIMEOUT_MS, mode: RestMode = 'engine'): Promise<CaseOutcome> {
   const properties = { ...HARNESS_PROPERTIES, ...SERVER_PROPERTIES, ...c.properties };
-  return runWithEngine(properties, timeoutMs, (engine, deadline) => execute(engine, c, properties, deadline));
+  return runWithEngine(properties, timeoutMs, async (engine, deadline) => {
+    const target = mode === 'http' ? await httpTarget(engine) : engineTarget(engine, properties);
+    try {
+      return await execute(engine, target, c, deadline);
+    } finally {
+      await target.close();
+    }
+  });
+}
+
+/** The in-process target: engine results as the server would map them. */
+function engineTarget(engine: Engine, properties: Readonly<Record<string, string>>): RestTarget {
+  const failure = (e: unknown, sql: string): unknown => {
+    // A failed input, or the case's deadline (not an Error), is not the statement's failure.
+    if (e instanceof InputFailure || !(e instanceof Error)) return e;
+    const entity = errorEntity(e, sql);
+    return new RestFailure(entity, errorStatus(entity));
+  };
+  return {
+    async admin(sql) {
+      try {
+        const results = await engine.execute(sql);
+        return ksqlEntities(results, { queries: engine.queries(), sources: engine.sources() });
+      } catch (e) {
+        throw failure(e, sql);
+      }
+    },
+    async pull(sql, query) {
+      try {
+        const results = await engine.execute(sql);
+        const rows = results[0];
+        if (rows?.type !== 'rows') throw new Error(`a query gave ${rows?.type ?? 'no result'}`);
+        const source = query?.from.kind === 'TableRef' ? engine.source(query.from.name) : undefined;
+        const messages = pullQueryResponse(rows, transientQueryId('pull', source?.name ?? ''), source, query?.limit);
+        return { kind: 'query', messages, types: rows.columns.map((col) => col.type) };
+      } catch (e) {
+        throw failure(e, sql);
+      }
+    },
+    async push(sql, query, startInputs, deadline) {
+      try {
+        return await pushQuery(engine, sql, query, properties, startInputs, deadline);
+      } catch (e) {
+        throw failure(e, sql);
+      }
+    },
+    close: async () => undefined,
+  };
 }
 
 /** ksqlDB's split: every statement from the first that starts with `SELECT ` is a query. */
@@ -74,7 +155,7 @@ function firstQueryIndex(statements: readonly string[]): number {
   return i < 0 ? statements.length : i;
 }
 
-async function execute(engine: Engine, c: RqttCase, properties: Readonly<Record<string, string>>, deadline: number): Promise<CaseOutcome> {
+async function execute(engine: Engine, target: RestTarget, c: RqttCase, deadline: number): Promise<CaseOutcome> {
   const log = await engine.log();
   await createCaseTopics(log, c, CLUSTER_DEFAULT_PARTITIONS);
   const responses: ActualResponse[] = [];
@@ -83,10 +164,9 @@ async function execute(engine: Engine, c: RqttCase, properties: Readonly<Record<
   for (let i = 0; i < queriesFrom; i++) {
     checkDeadline(deadline);
     try {
-      const results = await engine.execute(c.statements[i]!);
-      const context = { queries: engine.queries(), sources: engine.sources() };
-      for (const entity of ksqlEntities(results, context)) responses.push({ kind: 'admin', entity });
+      for (const entity of await target.admin(c.statements[i]!)) responses.push({ kind: 'admin', entity });
     } catch (e) {
+      if (!(e instanceof RestFailure)) throw e;
       return rejected(c, e, i);
     }
   }
@@ -116,14 +196,9 @@ async function execute(engine: Engine, c: RqttCase, properties: Readonly<Record<
     try {
       if (query?.emit !== undefined) {
         const startInputs = c.waitForActivePushQuery && !inputsPiped ? pipeInputs : undefined;
-        responses.push(await pushQuery(engine, sql, query, properties, startInputs, deadline));
+        responses.push(await target.push(sql, query, startInputs, deadline));
       } else {
-        const results = await engine.execute(sql);
-        const rows = results[0];
-        if (rows?.type !== 'rows') return { status: 'failed', reason: `statement ${i + 1}: a query gave ${rows?.type ?? 'no result'}` };
-        const source = query?.from.kind === 'TableRef' ? engine.source(query.from.name) : undefined;
-        const messages = pullQueryResponse(rows, transientQueryId('pull', source?.name ?? ''), source, query?.limit);
-        responses.push({ kind: 'query', messages, types: rows.columns.map((col) => col.type) });
+        responses.push(await target.pull(sql, query));
       }
       // As in ksqlDB's harness, no query may succeed in a case that expects an error.
       if (c.expectedError !== undefined) {
@@ -131,6 +206,7 @@ async function execute(engine: Engine, c: RqttCase, properties: Readonly<Record<
       }
     } catch (e) {
       if (e instanceof InputFailure) return { status: 'failed', reason: e.message };
+      if (!(e instanceof RestFailure)) throw e;
       const outcome = rejected(c, e, i);
       if (outcome.status === 'failed') return outcome;
       rejection ??= outcome;
@@ -155,18 +231,18 @@ async function execute(engine: Engine, c: RqttCase, properties: Readonly<Record<
 }
 
 /** The outcome of statement `index` failing with `e`: passed only if the case expects an error like it. */
-function rejected(c: RqttCase, e: unknown, index: number): CaseOutcome {
+function rejected(c: RqttCase, e: RestFailure, index: number): CaseOutcome {
   if (c.expectedError === undefined) {
-    return { status: 'failed', reason: `statement ${index + 1} rejected: ${firstLine(message(e))}` };
+    return { status: 'failed', reason: `statement ${index + 1} rejected: ${firstLine(e.message)}` };
   }
-  const entity = errorEntity(e, c.statements[index]);
+  const entity = e.entity;
   const expected = c.expectedError;
   // KsqlStatementErrorMessage is a KsqlErrorMessage: a statement error satisfies either.
   if (expected.type?.endsWith('.KsqlStatementErrorMessage') && entity['@type'] !== 'statement_error') {
     return { status: 'failed', reason: `statement ${index + 1} failed with a ${entity['@type']}, expected a statement error: ${firstLine(entity.message)}` };
   }
-  if (expected.status !== undefined && errorStatus(entity) !== expected.status) {
-    return { status: 'failed', reason: `statement ${index + 1} failed with status ${errorStatus(entity)}, expected ${expected.status}: ${firstLine(entity.message)}` };
+  if (expected.status !== undefined && e.status !== expected.status) {
+    return { status: 'failed', reason: `statement ${index + 1} failed with status ${e.status}, expected ${expected.status}: ${firstLine(entity.message)}` };
   }
   return judgeRejection(expected.message, new Error(entity.message), index);
 }
@@ -183,7 +259,7 @@ function parsedQuery(sql: string): Query | undefined {
 }
 
 /** An input that couldn't be piped while a push query ran: the case fails, not the query. */
-class InputFailure extends Error {}
+export class InputFailure extends Error {}
 
 async function pushQuery(
   engine: Engine,
