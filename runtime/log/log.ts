@@ -48,6 +48,18 @@ export interface Position {
   readonly offset: number;
 }
 
+/** What `read` returns: records, and where the next read of the partition starts. */
+export interface ReadResult {
+  readonly records: readonly LogRecord[];
+  /**
+   * The offset to read from next: after the last record returned, or, when none was, past any
+   * offsets that hold nothing a reader sees (Kafka's transaction markers and aborted records
+   * under read_committed). A reader that keeps `next` reaches `endOffset` even when offsets
+   * aren't dense; one that keeps "last offset + 1" may wait there forever.
+   */
+  readonly next: number;
+}
+
 export interface TopicRecords {
   readonly topic: string;
   readonly records: readonly ProducerRecord[];
@@ -64,6 +76,18 @@ export interface Commit {
   readonly outputs: readonly TopicRecords[];
   readonly positions: readonly Position[];
   readonly state?: () => void;
+  /**
+   * The caller will not read the records commit() returns (a persistent query): the log may
+   * return none instead of a copy of every output with its offset.
+   */
+  readonly discardAppended?: boolean;
+  /**
+   * Output topics whose new end is also committed as the group's position, on each partition
+   * this commit writes to, in the same commit. A changelog's committed position is then the
+   * bound of the state that was committed: a restore reads the changelog up to it and no
+   * further, so records of a batch whose commit did not complete are never applied.
+   */
+  readonly outputPositions?: readonly string[];
 }
 
 export class TopicExistsError extends Error {
@@ -90,6 +114,9 @@ export interface Log {
 
   /** Reads up to `maxRecords` records of one partition from `offset` on (may return fewer, or none). */
   fetch(topic: string, partition: number, offset: number, maxRecords: number): Promise<readonly LogRecord[]>;
+
+  /** As fetch, and where the next read starts (see ReadResult). */
+  read(topic: string, partition: number, offset: number, maxRecords: number): Promise<ReadResult>;
 
   /** The offset the next record of the partition will get (the "high watermark"). */
   endOffset(topic: string, partition: number): Promise<number>;

@@ -9,10 +9,10 @@ import { typeAggregateCall } from '../../planner/expressions/typer.js';
 import { formatExpression } from '../../planner/format-expression.js';
 import type { AggregateImpl } from '../../planner/functions.js';
 import type { Step } from '../../planner/steps.js';
-import type { Log, LogRecord } from '../log/log.js';
-import { EmbeddedLog } from '../log/embedded/embedded-log.js';
+import type { LogRecord } from '../log/log.js';
 import { stringifyJsonExact } from '../serde/json-exact.js';
-import { MemoryKeyValueStore, SqliteKeyValueStore, type KeyValueStore } from '../state/kv-store.js';
+import { MemoryKeyValueStore, tagBigint, type KeyValueStore, type StateCodec } from '../state/kv-store.js';
+import type { StoreOpener } from '../state/storage.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
 import { compileArgs, makeAggregate } from './function-calls.js';
@@ -21,7 +21,8 @@ import type { EmitMeta, RowEmitter } from './row-pipeline.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 import { planParts } from './plan-parts.js';
 import { buildJoinRows } from './join-pipeline.js';
-import { DEFAULT_RETENTION_MS, graceOf, windowStartsFor } from './windows.js';
+import { referencedColumns } from './referenced-columns.js';
+import { DEFAULT_RETENTION_MS, graceOf, windowStartsFor, WindowTexts } from './windows.js';
 
 export function isAggregation(step: Step): boolean {
   switch (step.kind) {
@@ -98,12 +99,14 @@ function encodeKey(values: readonly unknown[]): string {
   return k;
 }
 
-/** State lives in the embedded log's database; transient queries (no log) keep it in memory. */
-export function openStore(log: Log | undefined, name: string, codec?: ConstructorParameters<typeof SqliteKeyValueStore>[2]): KeyValueStore {
-  return log instanceof EmbeddedLog ? new SqliteKeyValueStore(log.database, name, codec) : new MemoryKeyValueStore();
+const tagTopBigint = (v: unknown): unknown => (typeof v === 'bigint' ? tagBigint(v) : v);
+
+/** State lives where the engine's state storage puts it; transient queries (no stores) keep it in memory. */
+export function openStore(stores: StoreOpener | undefined, name: string, codec?: StateCodec): KeyValueStore {
+  return stores ? stores.openStore(name, codec) : new MemoryKeyValueStore();
 }
 
-export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
+export function buildAggregatePipeline(root: Step, catalog: Catalog, stores: StoreOpener | undefined, storeName: string): Pipeline {
   const parts = planParts(root);
   if (!parts.aggregate || parts.rekeyed || parts.tableFunctions.length > 0) {
     throw new Error('PARTITION BY and table functions are not supported before an aggregation');
@@ -111,10 +114,10 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   const source = parts.source;
   const agg = parts.aggregate;
   // An aggregation over a join reads the joined rows (named without qualifiers), not a source.
-  const joinRows = parts.join ? buildJoinRows(parts.join, catalog, log, `${storeName}_join`) : undefined;
+  const joinRows = parts.join ? buildJoinRows(parts.join, catalog, stores, `${storeName}_join`, { root, where: parts.predicates }) : undefined;
   const inSchema = parts.join ? parts.join.schema : source.schema;
   const quals = parts.join ? [] : [source.alias, source.source];
-  const decode = buildSourceDecoder(source, catalog);
+  const decode = buildSourceDecoder(source, catalog, referencedColumns(root));
   const env = { functions: catalog.functions, resolveType: (n: string) => catalog.customType(n) };
   const scope = schemaScope(inSchema, quals);
   const predicates = parts.predicates.map((e) => ({ fn: compileOver(e, inSchema, quals, catalog).fn, text: formatExpression(e) }));
@@ -138,22 +141,42 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   const codec = {
     toJson: (v: unknown) => {
       const g = v as GroupState;
-      return { key: g.key, accs: g.accs.map((a, i) => aggs[i]!.impl.toState(a)), start: g.start, end: g.end, lastTs: g.lastTs };
+      // Keys are tagged here, as encodeState would, so that it takes its fast path.
+      return { key: g.key.map(tagTopBigint), accs: g.accs.map((a, i) => aggs[i]!.impl.toState(a)), start: g.start, end: g.end, lastTs: g.lastTs };
     },
     fromJson: (j: unknown) => {
       const g = j as GroupState;
       return { key: g.key, accs: g.accs.map((a, i) => aggs[i]!.impl.fromState(a)), start: g.start, end: g.end, lastTs: g.lastTs };
     },
   };
-  const groups = openStore(log, `${storeName}_groups`, codec);
-  const prior = isTable ? openStore(log, `${storeName}_source`) : undefined;
-  const meta = openStore(log, `${storeName}_meta`);
+  const groups = openStore(stores, `${storeName}_groups`, codec);
+  // Tagged here, as encodeState would tag them, so that it takes its fast path.
+  const priorCodec = {
+    toJson: (v: unknown) => {
+      const p = v as PriorRow;
+      return { group: p.group.map(tagTopBigint), args: p.args.map((a) => a.map(tagTopBigint)) };
+    },
+    fromJson: (j: unknown) => j,
+  };
+  const prior = isTable ? openStore(stores, `${storeName}_source`, priorCodec) : undefined;
+  /** A table row's PRIMARY KEY values: what its previous contribution is remembered by. */
+  const keyIndexes = inSchema.columns.flatMap((c, i) => (c.role === 'KEY' ? [i] : []));
+  const sourceKey = (row: readonly unknown[]): unknown[] => {
+    const out: unknown[] = [];
+    for (const i of keyIndexes) if (row[i] !== undefined) out.push(row[i]);
+    return out;
+  };
+  const meta = openStore(stores, `${storeName}_meta`);
   const emitFinal = agg.emitFinal;
   // Window retention: windows ending before stream time minus retention are deleted from the
   // state (and from the materialised view by its owner). The index orders windows by end.
   const retention = spec ? (spec.retention ?? Math.max(spec.size + graceOf(spec), DEFAULT_RETENTION_MS)) : undefined;
-  const byEnd = spec ? openStore(log, `${storeName}_byend`) : undefined;
+  const byEnd = spec ? openStore(stores, `${storeName}_byend`) : undefined;
   const pad = (n: number) => String(n).padStart(16, '0');
+  // Time windows (not sessions, whose bounds vary) share their bounds and padded start.
+  const windowTexts = spec && spec.kind !== 'SESSION' ? new WindowTexts(spec.size) : undefined;
+  const boundsOf = (start: number, end: number): readonly [bigint, bigint] =>
+    windowTexts ? windowTexts.boundsOf(start) : [BigInt(start), BigInt(end)];
   const indexWindow = (gk: string, end: number) => byEnd!.put(`${pad(end)}|${gk}`, gk);
   const trimWindows = () => {
     if (!byEnd || streamTime < 0) return;
@@ -164,7 +187,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       groups.delete(gk as string);
     }
   };
-  const open = emitFinal ? openStore(log, `${storeName}_open`) : undefined;
+  const open = emitFinal ? openStore(stores, `${storeName}_open`) : undefined;
   const openKey = (w: OpenWindow) => `${String(w.closeAt).padStart(16, '0')}|${w.gk}`;
   /** EMIT FINAL: hold a window's result until it closes, instead of emitting each update. */
   const hold = (gk: string, start: number, end: number, closeAt: number) => {
@@ -184,9 +207,16 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
   let streamTime = (meta.get('streamTime') as number | undefined) ?? -1;
   const stats = { lateRecords: 0 };
 
-  const aggRow = (g: GroupState, window: [number, number] | null): unknown[] => {
-    const row = [...g.key, ...g.accs.map((a, i) => aggs[i]!.impl.result(a))];
-    if (spec) row.push(BigInt(window![0]), BigInt(window![1]));
+  // One aggregate row per emitted change: filled in place rather than spread and mapped.
+  const nKeys = agg.groupBy.length;
+  const aggRow = (g: GroupState, window: [number, number] | null, bounds?: readonly [bigint, bigint]): unknown[] => {
+    const row = new Array<unknown>(nKeys + aggs.length + (spec ? 2 : 0));
+    for (let i = 0; i < nKeys; i++) row[i] = g.key[i];
+    for (let i = 0; i < aggs.length; i++) row[nKeys + i] = aggs[i]!.impl.result(g.accs[i]);
+    if (spec) {
+      row[nKeys + aggs.length] = bounds ? bounds[0] : BigInt(window![0]);
+      row[nKeys + aggs.length + 1] = bounds ? bounds[1] : BigInt(window![1]);
+    }
     return row;
   };
   const passes = (row: unknown[], rec: LogRecord, errors: ErrorSink): boolean => {
@@ -198,17 +228,23 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       return false;
     }
   };
-  const project = (row: unknown[], rec: LogRecord, errors: ErrorSink): [unknown[], unknown[]] => {
-    const k = keyFns.map((f) => f(row) ?? null);
-    const v = valueFns.map(({ fn, name }) => {
+  const projectKey = (row: unknown[]): unknown[] => {
+    const k = new Array<unknown>(keyFns.length);
+    for (let i = 0; i < keyFns.length; i++) k[i] = keyFns[i]!(row) ?? null;
+    return k;
+  };
+  const projectValue = (row: unknown[], rec: LogRecord, errors: ErrorSink): unknown[] => {
+    const v = new Array<unknown>(valueFns.length);
+    for (let i = 0; i < valueFns.length; i++) {
+      const { fn, name } = valueFns[i]!;
       try {
-        return fn(row) ?? null;
+        v[i] = fn(row) ?? null;
       } catch (e) {
         errors({ kind: 'EXPRESSION', message: `Error computing column ${name}: ${errorMessage(e)}`, record: rec });
-        return null;
+        v[i] = null;
       }
-    });
-    return [k, v];
+    }
+    return v;
   };
   /** Emits a group's new row, or a tombstone when it stops satisfying HAVING. */
   const emitGroup = (
@@ -220,14 +256,13 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     errors: ErrorSink,
     emit: RowEmitter,
   ) => {
-    const m: EmitMeta = { timestamp: ts, record: rec, window: window ? [BigInt(window[0]), BigInt(window[1])] : null, nullKey: false };
-    const row = aggRow(g, window);
+    const bounds = window ? boundsOf(window[0], window[1]) : null;
+    const m: EmitMeta = { timestamp: ts, record: rec, window: bounds, nullKey: false };
+    const row = aggRow(g, window, bounds ?? undefined);
     if (passes(row, rec, errors)) {
-      const [k, v] = project(row, rec, errors);
-      emit(k, v, m);
+      emit(projectKey(row), projectValue(row, rec, errors), m);
     } else if (before !== null && passes(before, rec, errors)) {
-      const [k] = project(before, rec, errors);
-      emit(k, null, m);
+      emit(projectKey(before), null, m);
     }
   };
 
@@ -248,7 +283,8 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     return out;
   };
 
-  const fresh = (key: unknown[]): GroupState => ({ key, accs: aggs.map((a) => a.impl.init()) });
+  // Every field present from the start, as fromJson makes them: one object shape (a hot path).
+  const fresh = (key: unknown[]): GroupState => ({ key, accs: aggs.map((a) => a.impl.init()), start: undefined, end: undefined, lastTs: undefined });
 
   const addTo = (g: GroupState, args: unknown[][]) => {
     for (let i = 0; i < aggs.length; i++) g.accs[i] = aggs[i]!.impl.add(g.accs[i], ...args[i]!);
@@ -299,8 +335,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     for (const s of replaced) {
       if (s.start === start && s.end === end) continue;
       const m: EmitMeta = { timestamp: s.end!, record: rec, window: [BigInt(s.start!), BigInt(s.end!)], nullKey: false };
-      const [k] = project(aggRow(s, [s.start!, s.end!]), rec, errors);
-      emit(k, null, m);
+      emit(projectKey(aggRow(s, [s.start!, s.end!])), null, m);
     }
     groups.put(`${prefix}${String(start).padStart(16, '0')}`, merged);
     indexWindow(`${prefix}${String(start).padStart(16, '0')}`, end);
@@ -330,11 +365,12 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
     }
     if (isTable) {
       // Retract the key's previous row from its group, then add the new one.
-      const srcKey = encodeKey(inSchema.columns.map((c, i) => (c.role === 'KEY' ? row[i] : undefined)).filter((x) => x !== undefined));
+      const srcKey = encodeKey(sourceKey(row));
       const old = prior!.get(srcKey) as PriorRow | undefined;
-      if (old && current && encodeKey(old.group) === encodeKey(current.group)) {
+      const currentKey = current ? encodeKey(current.group) : undefined;
+      if (old && current && encodeKey(old.group) === currentKey) {
         // Same group: retract and add, then emit once.
-        const gk = encodeKey(current.group);
+        const gk = currentKey;
         const g = (groups.get(gk) as GroupState | undefined) ?? fresh(current.group);
         const before = having ? aggRow(g, null) : null;
         undoFrom(g, old.args);
@@ -355,9 +391,10 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
       if (current) prior!.put(srcKey, current);
       else if (old) prior!.delete(srcKey);
       if (!current) return;
-      const gk = encodeKey(current.group);
-      const g = (groups.get(gk) as GroupState | undefined) ?? fresh(current.group);
-      const before = having && groups.get(gk) ? aggRow(g, null) : null;
+      const gk = currentKey!;
+      const existing = groups.get(gk) as GroupState | undefined;
+      const g = existing ?? fresh(current.group);
+      const before = having && existing ? aggRow(g, null) : null;
       addTo(g, current.args);
       groups.put(gk, g);
       emitGroup(g, before, null, rec, ts, errors, emit);
@@ -398,7 +435,7 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, log: Log | 
         stats.lateRecords++;
         continue;
       }
-      const gk = `${groupKey}|${pad(start)}`;
+      const gk = `${groupKey}|${windowTexts!.paddedStart(start)}`;
       const existing = groups.get(gk) as GroupState | undefined;
       const g = existing ?? fresh(current.group);
       const before = having && existing ? aggRow(g, [start, end]) : null;

@@ -30,10 +30,10 @@ export function foreignKeyJoin(step: ForeignKeyTableTableJoin, ctx: NodeContext)
   const rightWidth = rightSchema.columns.length;
   const fk = compileOver(step.leftExpression, leftSchema, [], ctx.catalog).fn;
   const leftKeySerde = keySerdeFor(left, leftKeys.map((i) => leftSchema.columns[i]!));
-  const lefts = openStore(ctx.log, `${ctx.storeName}_left`, storedRowCodec(leftSchema));
-  const rights = openStore(ctx.log, `${ctx.storeName}_right`, storedRowCodec(rightSchema));
+  const lefts = openStore(ctx.stores, `${ctx.storeName}_left`, storedRowCodec(leftSchema));
+  const rights = openStore(ctx.stores, `${ctx.storeName}_right`, storedRowCodec(rightSchema));
   // foreign key → the left rows naming it: [left key bytes (hex), key in `lefts`], in byte order.
-  const subscriptions = openStore(ctx.log, `${ctx.storeName}_subscriptions`);
+  const subscriptions = openStore(ctx.stores, `${ctx.storeName}_subscriptions`);
   const subscribers = (fkey: string) => (subscriptions.get(fkey) as [string, string][] | undefined) ?? [];
   const subscribe = (fkey: string, leftKey: readonly unknown[], key: string) => {
     const bytes = leftKeySerde.serialize(leftKey)!.toString('hex');

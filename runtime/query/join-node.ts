@@ -5,7 +5,8 @@ import type { Expression } from '../../grammar/ast.js';
 import type { Catalog, WindowKind } from '../../planner/catalog.js';
 import { formatExpression } from '../../planner/format-expression.js';
 import { sourceSteps, type Step, type StepSchema } from '../../planner/steps.js';
-import type { Log, LogRecord } from '../log/log.js';
+import type { LogRecord } from '../log/log.js';
+import type { StoreOpener } from '../state/storage.js';
 import { stringifyJsonExact } from '../serde/json-exact.js';
 import type { StateCodec } from '../state/kv-store.js';
 import { errorMessage, type ErrorSink } from './errors.js';
@@ -28,6 +29,11 @@ export interface JoinChange {
   /** The input record that caused the change (its headers go to the output). */
   readonly record: LogRecord;
   readonly window: WindowBounds | null;
+  /**
+   * A source row the WHERE rejects on its own columns (join-pushdown.ts): it can join nothing
+   * the query keeps, so only its time counts. Sent to inner stream-stream joins only.
+   */
+  readonly inert?: boolean;
 }
 
 export type Downstream = (c: JoinChange, errors: ErrorSink) => void;
@@ -43,8 +49,8 @@ export interface JoinNode {
 
 export interface NodeContext {
   readonly catalog: Catalog;
-  /** State goes to this log's database (undefined: memory, for transient queries). */
-  readonly log: Log | undefined;
+  /** Opens the state stores (undefined: memory, for transient queries). */
+  readonly stores: StoreOpener | undefined;
   /** Unique per join operator of the query: its state stores' names start with it. */
   readonly storeName: string;
 }

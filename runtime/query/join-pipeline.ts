@@ -4,13 +4,16 @@
 // PARTITION BY and the projection over those rows. All join state lives in stores that are
 // flushed in the query's commit.
 
-import { assertNever } from '../../grammar/ast.js';
+import { assertNever, type Expression } from '../../grammar/ast.js';
+import { joinInputSchema } from '../../planner/analyze/join-sources.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { formatExpression } from '../../planner/format-expression.js';
 import { sourceSteps, type JoinStep, type Step } from '../../planner/steps.js';
-import type { Log, LogRecord } from '../log/log.js';
+import type { LogRecord } from '../log/log.js';
+import type { StoreOpener } from '../state/storage.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
+import { referencedColumns, unreferencedIndexes } from './referenced-columns.js';
 import { foreignKeyJoin } from './join-foreign-key.js';
 import type { Downstream, JoinChange, JoinNode, NodeContext } from './join-node.js';
 import { streamStreamJoin } from './join-stream-stream.js';
@@ -18,6 +21,7 @@ import { streamTableJoin } from './join-stream-table.js';
 import { tableTableJoin } from './join-table-table.js';
 import type { Pipeline } from './pipeline.js';
 import { planParts } from './plan-parts.js';
+import { pushedFilters } from './join-pushdown.js';
 import type { EmitMeta } from './row-pipeline.js';
 import { buildSourceDecoder, type SourceDecoder } from './source-decoder.js';
 
@@ -37,6 +41,18 @@ interface Leaf {
   readonly topic: string;
   readonly decode: SourceDecoder;
   readonly into: Downstream;
+  /** Columns no expression of the query reads: nulled before the row enters join state. */
+  readonly unread: readonly number[];
+  /** WHERE conjuncts on this input alone (see join-pushdown.ts). */
+  readonly filter: RowFn | undefined;
+}
+
+/** What the joins need to know of the query around them. */
+export interface JoinContext {
+  /** The whole plan: which columns it reads. */
+  readonly root: Step;
+  /** The WHERE predicates applied to the joined rows. */
+  readonly where: readonly Expression[];
 }
 
 function makeNode(step: JoinStep, ctx: NodeContext): JoinNode {
@@ -68,23 +84,28 @@ export function findJoin(root: Step): JoinStep | undefined {
   }
 }
 
-export function buildJoinRows(join: JoinStep, catalog: Catalog, log: Log | undefined, storeName: string): JoinRows {
+export function buildJoinRows(join: JoinStep, catalog: Catalog, stores: StoreOpener | undefined, storeName: string, query: JoinContext): JoinRows {
   const leaves: Leaf[] = [];
   const nodes: JoinNode[] = [];
+  const referenced = referencedColumns(query.root);
+  const pushed = pushedFilters(join, query.where, { left: joinInputSchema(join.left), right: joinInputSchema(join.right) }, catalog);
   // The operators are wired once; the top's results go to the caller of the current process().
   let top: ((c: JoinChange) => void) | undefined;
-  const wire = (step: Step, into: Downstream): void => {
+  const wire = (step: Step, into: Downstream, filter: RowFn | undefined): void => {
     if (step.kind === 'StreamSource' || step.kind === 'TableSource') {
-      leaves.push({ topic: step.topic, decode: buildSourceDecoder(step, catalog), into });
+      const unread = unreferencedIndexes(joinInputSchema(step), referenced);
+      const reads = new Set(step.schema.columns.filter((_, i) => !unread.includes(i)).map((c) => c.name));
+      leaves.push({ topic: step.topic, decode: buildSourceDecoder(step, catalog, reads), into, unread, filter });
       return;
     }
     if (!isJoin(step)) throw new Error(`${step.kind} can't be a join input`);
-    const node = makeNode(step, { catalog, log, storeName: `${storeName}_j${nodes.length}` });
+    const node = makeNode(step, { catalog, stores, storeName: `${storeName}_j${nodes.length}` });
     nodes.push(node);
-    wire(step.left, (c, errors) => node.left(c, errors, into));
-    wire(step.right, (c, errors) => node.right(c, errors, into));
+    const isTop = step === join;
+    wire(step.left, (c, errors) => node.left(c, errors, into), isTop ? pushed.left : undefined);
+    wire(step.right, (c, errors) => node.right(c, errors, into), isTop ? pushed.right : undefined);
   };
-  wire(join, (c) => top!(c));
+  wire(join, (c) => top!(c), undefined);
   return {
     join,
     topics: [...new Set(leaves.map((l) => l.topic))],
@@ -95,7 +116,10 @@ export function buildJoinRows(join: JoinStep, catalog: Catalog, log: Log | undef
         if (leaf.topic !== rec.topic) continue;
         const d = leaf.decode(rec, errors);
         if (d === null) continue;
-        leaf.into({ row: d.row, deleted: d.tombstone, timestamp: d.timestamp, record: rec, window: d.window }, errors);
+        const row = d.row;
+        for (const i of leaf.unread) row[i] = null;
+        const inert = leaf.filter !== undefined && !d.tombstone && !leaf.filter(row);
+        leaf.into({ row, deleted: d.tombstone, timestamp: d.timestamp, record: rec, window: d.window, inert }, errors);
       }
     },
     flushState: () => nodes.forEach((n) => n.flush()),
@@ -104,14 +128,14 @@ export function buildJoinRows(join: JoinStep, catalog: Catalog, log: Log | undef
   };
 }
 
-export function buildJoinPipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
+export function buildJoinPipeline(root: Step, catalog: Catalog, stores: StoreOpener | undefined, storeName: string): Pipeline {
   const parts = planParts(root);
   const join = parts.join;
   if (!join || parts.aggregate || parts.tableFunctions.length > 0) throw new Error('not a plain join plan');
   // A join query has one WHERE, applied to the joined rows.
   if (parts.predicates.length > 1) throw new Error('a join plan has at most one filter');
   const where = parts.predicates[0];
-  const rows = buildJoinRows(join, catalog, log, storeName);
+  const rows = buildJoinRows(join, catalog, stores, storeName, { root, where: parts.predicates });
   const schema = join.schema;
   const isTable = join.kind === 'TableTableJoin' || join.kind === 'ForeignKeyTableTableJoin';
   const predicate = where && { fn: compileOver(where, schema, [], catalog).fn, text: formatExpression(where) };

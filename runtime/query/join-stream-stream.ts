@@ -18,7 +18,6 @@ import type { ErrorSink } from './errors.js';
 import {
   encodeKey,
   JoinKey,
-  nulls,
   sortable,
   storedRowCodec,
   windowOf,
@@ -88,12 +87,12 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
   };
   const holdOuter = step.grace !== undefined && (outer.left || outer.right);
   const windows = {
-    left: new JoinWindowStore(ctx.log, `${ctx.storeName}_left`, schema.left, step.before + step.after, retention),
-    right: new JoinWindowStore(ctx.log, `${ctx.storeName}_right`, schema.right, step.before + step.after, retention),
+    left: new JoinWindowStore(ctx.stores, `${ctx.storeName}_left`, schema.left, step.before + step.after, retention),
+    right: new JoinWindowStore(ctx.stores, `${ctx.storeName}_right`, schema.right, step.before + step.after, retention),
   };
   const rowsOf = { left: storedRowCodec(schema.left), right: storedRowCodec(schema.right) };
   const keyCodec = rowCodec([step.schema.columns[0]!.type]);
-  const state = openStore(ctx.log, `${ctx.storeName}_state`, {
+  const state = openStore(ctx.stores, `${ctx.storeName}_state`, {
     toJson: (v) => {
       if (v === null || typeof v !== 'object' || !('row' in v)) return v;
       const h = v as Held;
@@ -107,6 +106,7 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
   });
   const loadClock = (): Clock => ({ ...((state.get(CLOCK) as Clock | undefined) ?? { streamTime: -1, minTime: Number.MAX_SAFE_INTEGER }) });
   let clock = loadClock();
+  let clockDirty = false;
   // The held rows' store keys in order (oldest first): the store can't be walked cheaply per row.
   const loadHeld = (): string[] => (holdOuter ? state.scanPrefix('o\0').map(([k]) => k) : []);
   let held = loadHeld();
@@ -123,8 +123,14 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
 
   const heldKey = (ts: number, side: Side, k: readonly unknown[]) => `o\0${sortable(ts)}\0${side === 'left' ? 1 : 0}\0${k.map(keyOrder).join('\0')}`;
   const joined = (side: Side, mine: readonly unknown[] | null, theirs: readonly unknown[] | null, key: unknown): unknown[] => {
-    const [l, r] = side === 'left' ? [mine, theirs] : [theirs, mine];
-    return [key, ...(l ?? nulls(width.left)), ...(r ?? nulls(width.right))];
+    const l = side === 'left' ? mine : theirs;
+    const r = side === 'left' ? theirs : mine;
+    // Hot path (one per match): filled in place rather than spread.
+    const row = new Array<unknown>(1 + width.left + width.right);
+    row[0] = key;
+    for (let i = 0; i < width.left; i++) row[1 + i] = l === null ? null : l[i];
+    for (let i = 0, o = 1 + width.left; i < width.right; i++) row[o + i] = r === null ? null : r[i];
+    return row;
   };
 
   /** Emits the held rows whose windows have closed, oldest first. */
@@ -134,6 +140,7 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
       const k = held[0]!;
       const h = state.get(k) as Held;
       clock.minTime = h.ts;
+      clockDirty = true;
       const lookBack = h.left ? step.after : step.before;
       if (h.ts + lookBack + grace >= clock.streamTime) break;
       const hs: Side = h.left ? 'left' : 'right';
@@ -147,12 +154,20 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
     if (c.deleted) return;
     const k = keys[side].of(c, errors);
     if (k === null) return;
+    const ts = c.timestamp;
+    if (ts > clock.streamTime) {
+      clock.streamTime = ts;
+      clockDirty = true;
+    }
+    // Only inner joins get inert rows, so no held row waits on this one's time.
+    if (c.inert) {
+      windows[side].observe(ts);
+      return;
+    }
     const other: Side = side === 'left' ? 'right' : 'left';
     const key = encodeKey(k);
-    const ts = c.timestamp;
     const from = Math.max(0, ts - reach[side].before);
     const to = Math.max(0, ts + reach[side].after);
-    clock.streamTime = Math.max(clock.streamTime, ts);
     if (holdOuter && ts === clock.streamTime) emitClosed(side, c, errors, out);
     let matched = false;
     for (const m of windows[other].fetch(key, from, to)) {
@@ -166,11 +181,11 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
         out({ row: joined(side, c.row, null, k[0]), deleted: false, timestamp: ts, record: c.record, window: c.window }, errors);
       } else {
         clock.minTime = Math.min(clock.minTime, ts);
+        clockDirty = true;
         hold(heldKey(ts, side, k), { row: c.row, ts, left: side === 'left', key: k[0], window: c.window });
       }
     }
     windows[side].put(key, c.row, ts, c.window);
-    state.put(CLOCK, { ...clock });
   };
 
   return {
@@ -179,6 +194,9 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
     flush() {
       windows.left.flush();
       windows.right.flush();
+      // The clock is written once per commit, not once per row.
+      if (clockDirty) state.put(CLOCK, { ...clock });
+      clockDirty = false;
       state.flush();
     },
     discard() {
@@ -186,6 +204,7 @@ export function streamStreamJoin(step: StreamStreamJoin, ctx: NodeContext): Join
       windows.right.discard();
       state.discard();
       clock = loadClock();
+      clockDirty = false;
       held = loadHeld();
     },
     destroy() {

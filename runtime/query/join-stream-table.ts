@@ -14,7 +14,7 @@ export function streamTableJoin(step: StreamTableJoin, ctx: NodeContext): JoinNo
   const leftKey = new JoinKey(step.leftExpression, leftSchema, ctx.catalog, window);
   const rightKey = new JoinKey(step.rightExpression, rightSchema, ctx.catalog, window);
   const rightWidth = rightSchema.columns.length;
-  const table = openStore(ctx.log, `${ctx.storeName}_table`, storedRowCodec(rightSchema));
+  const table = openStore(ctx.stores, `${ctx.storeName}_table`, storedRowCodec(rightSchema));
   return {
     left(c, errors, out) {
       if (c.deleted) return;

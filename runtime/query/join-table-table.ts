@@ -29,8 +29,8 @@ export function tableTableJoin(step: TableTableJoin, ctx: NodeContext): JoinNode
     right: new JoinKey(step.rightExpression, rightSchema, ctx.catalog, window),
   };
   const stores = {
-    left: openStore(ctx.log, `${ctx.storeName}_left`, storedRowCodec(leftSchema)),
-    right: openStore(ctx.log, `${ctx.storeName}_right`, storedRowCodec(rightSchema)),
+    left: openStore(ctx.stores, `${ctx.storeName}_left`, storedRowCodec(leftSchema)),
+    right: openStore(ctx.stores, `${ctx.storeName}_right`, storedRowCodec(rightSchema)),
   };
   const width = { left: leftSchema.columns.length, right: rightSchema.columns.length };
   // Which side's rows survive a missing match.

@@ -4,7 +4,8 @@
 
 import type { Catalog } from '../../planner/catalog.js';
 import type { Step, StepSchema, StreamSource, TableSource } from '../../planner/steps.js';
-import type { Log, LogRecord } from '../log/log.js';
+import type { LogRecord } from '../log/log.js';
+import type { StoreOpener } from '../state/storage.js';
 import { buildAggregatePipeline, isAggregation } from './aggregate-pipeline.js';
 import type { ErrorSink } from './errors.js';
 import { buildJoinPipeline, findJoin } from './join-pipeline.js';
@@ -38,7 +39,7 @@ export interface Pipeline {
  * The pipeline for a plan: stateful when it aggregates or joins. State goes to `log`'s database under
  * `storeName` (persistent queries), or stays in memory when `log` is undefined (transient ones).
  */
-export function buildPipeline(root: Step, catalog: Catalog, log: Log | undefined, storeName: string): Pipeline {
-  if (isAggregation(root)) return buildAggregatePipeline(root, catalog, log, storeName);
-  return findJoin(root) ? buildJoinPipeline(root, catalog, log, storeName) : buildRowPipeline(root, catalog);
+export function buildPipeline(root: Step, catalog: Catalog, stores: StoreOpener | undefined, storeName: string): Pipeline {
+  if (isAggregation(root)) return buildAggregatePipeline(root, catalog, stores, storeName);
+  return findJoin(root) ? buildJoinPipeline(root, catalog, stores, storeName) : buildRowPipeline(root, catalog);
 }

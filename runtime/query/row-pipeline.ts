@@ -15,6 +15,7 @@ import { compileOver, type RowFn } from './expressions.js';
 import { compileArgs, makeTableFunction } from './function-calls.js';
 import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 import { planParts } from './plan-parts.js';
+import { referencedColumns } from './referenced-columns.js';
 import type { Pipeline } from './pipeline.js';
 
 /** What an output row carries besides its columns. */
@@ -40,7 +41,7 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
   const inSchema = source.schema;
   const selectSchema = parts.selectSchema ?? inSchema;
   const quals = [source.alias, source.source];
-  const decode = buildSourceDecoder(source, catalog);
+  const decode = buildSourceDecoder(source, catalog, referencedColumns(root));
   const predicates = parts.predicates.map((expr) => ({
     fn: compileOver(expr, inSchema, quals, catalog).fn,
     text: formatExpression(expr),

@@ -7,6 +7,7 @@ import type { EmitMeta } from './row-pipeline.js';
 import type { Catalog } from '../../planner/catalog.js';
 import { InvalidTimestampError, timestampReader } from './timestamp-column.js';
 import { createSerde } from '../serde/index.js';
+import { isWindowedKeySerde } from '../serde/windowed.js';
 import { keySerdeFor } from './source-decoder.js';
 
 export interface SinkEncoder {
@@ -22,6 +23,8 @@ export function buildSinkEncoder(sink: SinkStep, catalog: Catalog): SinkEncoder 
   const valueCols = cols.filter((c) => c.role !== 'KEY');
   const keySerde = keySerdeFor(sink, keyCols);
   const windowed = sink.windowType !== undefined;
+  // Writes key and window bounds without a row built for them (one per emitted change).
+  const windowedKey = isWindowedKeySerde(keySerde) ? keySerde : undefined;
   const valueSerde = createSerde(sink.formats.valueFormat, valueCols, sink.formats.valueFormatOptions, 'value');
   const tsKey = sink.timestampColumn !== undefined ? keyCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
   const tsValue = sink.timestampColumn !== undefined ? valueCols.findIndex((c) => c.name === sink.timestampColumn) : -1;
@@ -35,7 +38,7 @@ export function buildSinkEncoder(sink: SinkStep, catalog: Catalog): SinkEncoder 
       const nullKey = keyCols.length === 0 || meta.nullKey;
       return {
         timestamp: ts,
-        key: nullKey && !windowed ? null : keySerde.serialize(windowed ? [...key, window?.[0] ?? null, window?.[1] ?? null] : key),
+        key: nullKey && !windowed ? null : windowedKey ? windowedKey.serializeParts(key, window?.[0] ?? null, window?.[1] ?? null) : keySerde.serialize(key),
         value: valueSerde.serialize(value),
         headers: meta.record.headers,
       };

@@ -31,7 +31,11 @@ export function keySerdeFor(step: {
   return step.windowType ? windowedKeySerde(inner, step.windowType, step.windowSize) : inner;
 }
 
-export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Catalog): SourceDecoder {
+/**
+ * `reads`: the columns the query reads (by name), when known. ROWTIME and ROWOFFSET are BIGINTs,
+ * a heap allocation each per record, so they are only made when read; unread they stay null.
+ */
+export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Catalog, reads?: ReadonlySet<string>): SourceDecoder {
   const cols = step.schema.columns;
   const keyIdx: number[] = [];
   const valueIdx: number[] = [];
@@ -51,6 +55,8 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
   );
   const width = cols.length;
   const rowtimeIdx = cols.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME');
+  const makeRowtime = reads === undefined || reads.has('ROWTIME');
+  const makeRowoffset = reads === undefined || reads.has('ROWOFFSET');
   const windowed = step.windowType !== undefined;
   const nKeys = keyIdx.length;
   const isTable = step.kind === 'TableSource';
@@ -96,9 +102,9 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
         return null;
       }
     }
-    row[rowtimeIdx] = BigInt(timestamp);
+    row[rowtimeIdx] = makeRowtime ? BigInt(timestamp) : null;
     row[rowtimeIdx + 1] = rec.partition;
-    row[rowtimeIdx + 2] = BigInt(rec.offset);
+    row[rowtimeIdx + 2] = makeRowoffset ? BigInt(rec.offset) : null;
     let window: DecodedRow['window'] = null;
     if (windowed && keyRow !== null) {
       window = [toBig(keyRow[nKeys]), toBig(keyRow[nKeys + 1])];

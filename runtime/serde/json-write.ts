@@ -42,7 +42,7 @@ export function jsonWriter(type: SqlType): JsonWriter {
       return (v) => {
         if (v === null || v === undefined) return 'null';
         if (typeof v !== 'number') throw wrongType(v, type);
-        return Number.isFinite(v) ? javaDoubleToString(v) : '"' + javaDoubleToString(v) + '"';
+        return Number.isFinite(v) ? plainDoubleText(v) : '"' + javaDoubleToString(v) + '"';
       };
     case 'DECIMAL': {
       const scale = type.scale;
@@ -139,6 +139,20 @@ function objectWriters(fields: readonly StructField[]): ObjectWriters {
 /** A whole row as one JSON object whose field names are the column names. */
 export function rowObjectWriter(columns: readonly StructField[]): (row: readonly unknown[]) => string {
   return objectWriters(columns).byIndex;
+}
+
+/**
+ * javaDoubleToString, with a fast path for the magnitudes Java prints without an exponent
+ * (1e-3 <= |d| < 1e7): there JavaScript's own text has the same shortest digits, also
+ * without an exponent, and lacks only Java's ".0" on whole numbers.
+ */
+export function plainDoubleText(d: number): string {
+  const a = d < 0 ? -d : d;
+  if (a >= 1e-3 && a < 1e7) {
+    const t = String(d);
+    return t.includes('.') ? t : t + '.0';
+  }
+  return javaDoubleToString(d);
 }
 
 function wrongType(v: unknown, type: SqlType): SerdeError {

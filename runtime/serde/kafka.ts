@@ -5,6 +5,7 @@
 // null row, as in ksqlDB).
 
 import type { SqlType, StructField } from '../../planner/types.js';
+import { MAX_INT64, MIN_INT64, readInt64BE, writeInt64BE } from './int64.js';
 import { SerdeError, type RowSerde } from './serde.js';
 
 interface Primitive {
@@ -28,14 +29,14 @@ const INT: Primitive = {
 const BIGINT: Primitive = {
   encode(v) {
     const n = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : undefined;
-    if (n === undefined || BigInt.asIntN(64, n) !== n) throw wrongValue(v, 'BIGINT');
+    if (n === undefined || n < MIN_INT64 || n > MAX_INT64) throw wrongValue(v, 'BIGINT');
     const b = Buffer.allocUnsafe(8);
-    b.writeBigInt64BE(n, 0);
+    writeInt64BE(b, n, 0);
     return b;
   },
   decode(b) {
     if (b.length !== 8) throw wrongSize('LongDeserializer', 8);
-    return b.readBigInt64BE(0);
+    return readInt64BE(b, 0);
   },
 };
 

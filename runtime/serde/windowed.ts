@@ -6,35 +6,49 @@
 // The row is [...keyColumns, windowStart, windowEnd], with the bounds as bigint
 // (WINDOWSTART / WINDOWEND are BIGINT columns); numbers are accepted when writing.
 
+import { MAX_INT64, MIN_INT64, readInt64BE, writeInt64BE } from './int64.js';
 import { SerdeError, type RowSerde } from './serde.js';
 
 export type WindowType = 'TUMBLING' | 'HOPPING' | 'SESSION';
 
-export function windowedKeySerde(inner: RowSerde, windowType: WindowType, windowSizeMs?: number): RowSerde {
+/** A windowed key serde that can also write a key from its parts, with no row built for it. */
+export interface WindowedKeySerde extends RowSerde {
+  /** The same bytes as serialize([...keys, start, end]). */
+  serializeParts(keys: readonly unknown[], start: unknown, end: unknown): Buffer;
+}
+
+export function isWindowedKeySerde(s: RowSerde): s is WindowedKeySerde {
+  return 'serializeParts' in s;
+}
+
+export function windowedKeySerde(inner: RowSerde, windowType: WindowType, windowSizeMs?: number): WindowedKeySerde {
   const session = windowType === 'SESSION';
   if (!session && (windowSizeMs === undefined || !Number.isSafeInteger(windowSizeMs) || windowSizeMs <= 0)) {
     throw new SerdeError(`a ${windowType} windowed key needs a positive window size, got ${String(windowSizeMs)}`);
   }
   const size = BigInt(windowSizeMs ?? 0);
   const suffix = session ? 16 : 8;
+  const serializeParts = (keys: readonly unknown[], startValue: unknown, endValue: unknown): Buffer => {
+    const start = bound(startValue, 'start');
+    const end = bound(endValue, 'end');
+    // A null key still has a window; its key part is empty.
+    const key = inner.serialize(keys) ?? EMPTY;
+    const out = Buffer.allocUnsafe(key.length + suffix);
+    key.copy(out, 0);
+    if (session) {
+      writeInt64BE(out, end, key.length);
+      writeInt64BE(out, start, key.length + 8);
+    } else {
+      writeInt64BE(out, start, key.length);
+    }
+    return out;
+  };
   return {
+    serializeParts,
     serialize(row) {
       if (row === null) return null;
       if (row.length < 2) throw new SerdeError(`a windowed key row needs its window bounds, got ${row.length} values`);
-      const keys = row.slice(0, -2);
-      const start = bound(row[row.length - 2], 'start');
-      const end = bound(row[row.length - 1], 'end');
-      // A null key still has a window; its key part is empty.
-      const key = inner.serialize(keys) ?? EMPTY;
-      const out = Buffer.allocUnsafe(key.length + suffix);
-      key.copy(out, 0);
-      if (session) {
-        out.writeBigInt64BE(end, key.length);
-        out.writeBigInt64BE(start, key.length + 8);
-      } else {
-        out.writeBigInt64BE(start, key.length);
-      }
-      return out;
+      return serializeParts(row.slice(0, -2), row[row.length - 2], row[row.length - 1]);
     },
     deserialize(bytes) {
       if (bytes === null) return null;
@@ -45,10 +59,10 @@ export function windowedKeySerde(inner: RowSerde, windowType: WindowType, window
       let start: bigint;
       let end: bigint;
       if (session) {
-        end = bytes.readBigInt64BE(keyLen);
-        start = bytes.readBigInt64BE(keyLen + 8);
+        end = readInt64BE(bytes, keyLen);
+        start = readInt64BE(bytes, keyLen + 8);
       } else {
-        start = bytes.readBigInt64BE(keyLen);
+        start = readInt64BE(bytes, keyLen);
         end = start + size;
       }
       const keys = inner.deserialize(bytes.subarray(0, keyLen));
@@ -63,7 +77,7 @@ export function windowedKeySerde(inner: RowSerde, windowType: WindowType, window
 const EMPTY = Buffer.alloc(0);
 
 function bound(v: unknown, which: string): bigint {
-  if (typeof v === 'bigint') return v;
+  if (typeof v === 'bigint' && v >= MIN_INT64 && v <= MAX_INT64) return v;
   if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
   throw new SerdeError(`window ${which} must be an integer, got ${String(v)}`);
 }

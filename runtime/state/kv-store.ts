@@ -10,10 +10,16 @@
 export interface StateCodec {
   toJson(v: unknown): unknown;
   fromJson(j: unknown): unknown;
+  /**
+   * The stored text of `v`, when the codec can write it more cheaply than `encodeState(toJson(v))`
+   * (e.g. from pieces it encoded once and kept); `decodeState` and `fromJson` must read it back.
+   */
+  toText?(v: unknown): string;
 }
 const IDENTITY: StateCodec = { toJson: (v) => v, fromJson: (j) => j };
 
 import type Database from 'better-sqlite3';
+import { KeyFilter } from './key-filter.js';
 
 export interface KeyValueStore {
   get(key: string): unknown | undefined;
@@ -31,11 +37,28 @@ export interface KeyValueStore {
 
 const DELETED = Symbol('deleted');
 
-/** JSON with bigint support, so accumulators holding BIGINTs survive a round trip. */
+/**
+ * JSON with bigint support, so accumulators holding BIGINTs survive a round trip: a bigint is
+ * written as {"$big": "digits"}. JSON.stringify without a replacer is several times faster and
+ * writes the same text when there is no bigint, which it reports by throwing.
+ */
 export function encodeState(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? { $big: x.toString() } : x));
+  try {
+    return JSON.stringify(v);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? tagBigint(x) : x));
+  }
 }
+
+/** A bigint as encodeState writes it. */
+export function tagBigint(x: bigint): { $big: string } {
+  return { $big: x.toString() };
+}
+
 export function decodeState(s: string): unknown {
+  // Only text holding a tagged bigint needs the (much slower) reviver.
+  if (!s.includes('"$big"')) return JSON.parse(s);
   return JSON.parse(s, (_k, x) => (x && typeof x === 'object' && typeof x.$big === 'string' && Object.keys(x).length === 1 ? BigInt(x.$big) : x));
 }
 
@@ -48,13 +71,20 @@ export class SqliteKeyValueStore implements KeyValueStore {
    * the SQLite lookup a miss would cost is skipped.
    */
   private complete: boolean;
-  private readonly table: string;
-  private readonly stmts: {
-    get: Database.Statement;
-    put: Database.Statement;
-    del: Database.Statement;
-    scan: Database.Statement;
-  };
+  /**
+   * Once the cache stops being complete (a store that started empty): every key this store
+   * has written, so a miss on a key it never wrote still skips SQLite. Undefined when the
+   * table had entries already, or the filter is full: then every miss asks SQLite.
+   */
+  private written: KeyFilter | undefined;
+  /** The SQLite table holding the entries (Kafka mode mirrors it to a changelog). */
+  readonly table: string;
+  // Prepared on first use: a query opens several stores, and most never look up, delete or
+  // scan (a fresh store answers misses from its cache), so a short query need not pay for them.
+  private getStmt: Database.Statement | undefined;
+  private putStmt: Database.Statement | undefined;
+  private delStmt: Database.Statement | undefined;
+  private scanStmt: Database.Statement | undefined;
 
   constructor(
     private readonly db: Database.Database,
@@ -66,26 +96,21 @@ export class SqliteKeyValueStore implements KeyValueStore {
   ) {
     this.table = `state_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
     db.exec(`CREATE TABLE IF NOT EXISTS "${this.table}" (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID`);
-    this.stmts = {
-      get: db.prepare(`SELECT v FROM "${this.table}" WHERE k = ?`).pluck(),
-      put: db.prepare(`INSERT INTO "${this.table}" (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v`),
-      del: db.prepare(`DELETE FROM "${this.table}" WHERE k = ?`),
-      scan: db.prepare(`SELECT k, v FROM "${this.table}" WHERE k >= ? AND k < ? ORDER BY k`).raw(),
-    };
     this.complete = db.prepare(`SELECT 1 FROM "${this.table}" LIMIT 1`).get() === undefined;
   }
 
   get(key: string): unknown | undefined {
-    if (this.cache.has(key)) {
-      const v = this.cache.get(key);
-      return v === DELETED ? undefined : v;
-    }
-    if (this.complete) return undefined;
-    const raw = this.stmts.get.get(key) as string | undefined;
+    // One lookup on the hot path (a hit); has() only tells a cached undefined from a miss.
+    const v = this.cache.get(key);
+    if (v !== undefined) return v === DELETED ? undefined : v;
+    if (this.cache.has(key)) return undefined;
+    if (this.complete || (this.written !== undefined && !this.written.mayContain(key))) return undefined;
+    this.getStmt ??= this.db.prepare(`SELECT v FROM "${this.table}" WHERE k = ?`).pluck();
+    const raw = this.getStmt.get(key) as string | undefined;
     if (raw === undefined) return undefined;
-    const v = this.codec.fromJson(decodeState(raw));
-    this.remember(key, v);
-    return v;
+    const stored = this.codec.fromJson(decodeState(raw));
+    this.remember(key, stored);
+    return stored;
   }
 
   put(key: string, value: unknown): void {
@@ -107,7 +132,8 @@ export class SqliteKeyValueStore implements KeyValueStore {
 
   scanRange(from: string, to: string): [string, unknown][] {
     const out = new Map<string, unknown>();
-    for (const [k, v] of this.stmts.scan.all(from, to) as [string, string][]) out.set(k, this.codec.fromJson(decodeState(v)));
+    this.scanStmt ??= this.db.prepare(`SELECT k, v FROM "${this.table}" WHERE k >= ? AND k < ? ORDER BY k`).raw();
+    for (const [k, v] of this.scanStmt.all(from, to) as [string, string][]) out.set(k, this.codec.fromJson(decodeState(v)));
     for (const [k, v] of this.cache) {
       if (k < from || k >= to) continue;
       if (v === DELETED) out.delete(k);
@@ -117,21 +143,27 @@ export class SqliteKeyValueStore implements KeyValueStore {
   }
 
   flush(): void {
+    if (this.dirty.size === 0) return this.evict();
+    const put = (this.putStmt ??= this.db.prepare(`INSERT INTO "${this.table}" (k, v) VALUES (?, ?) ON CONFLICT(k) DO UPDATE SET v = excluded.v`));
     for (const key of this.dirty) {
       const v = this.cache.get(key);
       if (v === DELETED) {
-        this.stmts.del.run(key);
+        (this.delStmt ??= this.db.prepare(`DELETE FROM "${this.table}" WHERE k = ?`)).run(key);
         this.cache.delete(key);
-      } else this.stmts.put.run(key, encodeState(this.codec.toJson(v)));
+      } else {
+        put.run(key, this.codec.toText ? this.codec.toText(v) : encodeState(this.codec.toJson(v)));
+        this.written?.add(key);
+      }
     }
     this.dirty.clear();
+    if (this.written !== undefined && !this.written.useful) this.written = undefined;
     this.evict();
   }
 
   discard(): void {
+    this.incomplete();
     this.cache.clear();
     this.dirty.clear();
-    this.complete = false;
   }
 
   destroy(): void {
@@ -150,10 +182,22 @@ export class SqliteKeyValueStore implements KeyValueStore {
     for (const k of this.cache.keys()) {
       if (this.cache.size <= this.maxCached) break;
       if (!this.dirty.has(k)) {
+        this.incomplete();
         this.cache.delete(k);
-        this.complete = false;
       }
     }
+  }
+
+  /**
+   * The cache is about to lose entries. While it was complete, every stored key is in it
+   * (with unflushed ones, which only make the filter answer "maybe" more often): they seed
+   * the filter of written keys.
+   */
+  private incomplete(): void {
+    if (!this.complete) return;
+    this.complete = false;
+    this.written = new KeyFilter();
+    for (const k of this.cache.keys()) this.written.add(k);
   }
 }
 

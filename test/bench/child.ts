@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { runBaseline, runSluice } from './measure.js';
 import { runPullBaseline, runPullSluice, type PullWorkload } from './pull.js';
 import { runPush, type PushOptions } from './push.js';
-import { QUERIES } from './queries.js';
+import { ALL_QUERIES } from './queries.js';
 import { runStateBaseline, runStateSluice, type StateOptions } from './state.js';
 
 const USAGE = 'usage: child.ts sluice|baseline QUERY DATA_DIR [--workload FILE] [--profile FILE]';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     const o = workload() as StateOptions;
     run = system === 'sluice' ? () => runStateSluice(dataDir, o) : () => runStateBaseline(dataDir, o);
   } else {
-    const q = QUERIES.find((x) => x.id === id);
+    const q = ALL_QUERIES.find((x) => x.id === id);
     if (!q) throw new Error(`unknown query ${id}\n${USAGE}`);
     run = system === 'sluice' ? () => runSluice(dataDir, q) : () => runBaseline(dataDir, q);
   }

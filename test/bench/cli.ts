@@ -1,8 +1,8 @@
 // `npm run bench`: Nexmark on Sluice, as ratios to hand-written baselines over the same storage,
-// then pull- and push-query latency, then state. It generates the data set once into a
-// temporary data directory, then for each query runs Sluice and the baseline side by side,
-// alternately, each run in its own process on its own copy of the data, and prints a table of
-// each side's best run. The pull benchmark materialises a table over the data set once, then
+// then stream-table enrichment the same way, then pull- and push-query latency, then state. It
+// generates the data set once into a temporary data directory, then for each query runs Sluice
+// and the baseline side by side, alternately, each run in its own process on its own copy of
+// the data, and prints a table of each side's best run. The pull benchmark materialises a table over the data set once, then
 // runs the same lookups on Sluice and on raw SQLite the same way; the push benchmark (no
 // baseline) runs once. The state benchmark (state.ts: peak RSS while aggregating 1,000,000
 // distinct keys) runs Sluice and its baseline once each, on fresh data directories of their
@@ -12,18 +12,27 @@
 //   --repeat N        runs per side and query (default 3; a query Sluice rejects runs its
 //                     baseline once); also the pull benchmark's runs per side
 //   --query Q         only these (repeatable, or a comma list: --query q0,q5,pull): Nexmark
-//                     queries, `pull` (pull-query latency, pull.ts), `push` (push-query
-//                     latency, push.ts) and `state` (peak RSS over many keys, state.ts); the
-//                     default is all of them
+//                     queries, `enrich` (bids joined to a table of auctions: queries/enrich.sql
+//                     against baseline/enrich.ts), `pull` (pull-query latency, pull.ts), `push`
+//                     (push-query latency, push.ts) and `state` (peak RSS over many keys,
+//                     state.ts), `http-pull` / `http-push` (pull queries and push-query
+//                     latency over HTTP against `sluice server` in its own process:
+//                     http-pull.ts, http-push.ts; `http` for both); the default is all of them
 //   --lookups N       pull queries of each kind per run, after as many warm-up (default 2000)
 //   --produces N      push: single-record produces, then N/10 of 10 records (default 2000)
 //   --keys N          state: distinct keys, one record each (default 1000000)
+//   --http-queries N  http-pull: lookups measured, after a quarter as many warm-up (default 20000)
+//   --http-clients N  http-pull: concurrent keep-alive clients (default 16)
+//   --http-inserts N  http-push: INSERTs measured, after 50 warm-up (default 1000)
 //   --json FILE       write {"queries": {"q0": {eventsPerSec, baselineEventsPerSec, ratio,
 //                     peakRssMb, ...}, "q3": {"notRun": reason}, "q4": {"failed": error}},
+//                     "enrichment": {eventsPerSec, baselineEventsPerSec, ratio, ...},
 //                     "pull": {"lookups": {"key": {p50Us, p99Us, qps, baselineP50Us, ...,
 //                     ratio}, ...}, ...}, "push": {"single": {p50Ms, p99Ms, ...}, "batch":
 //                     {...}, ...}, "state": {eventsPerSec, baselineEventsPerSec, ratio,
-//                     peakRssMb, baselinePeakRssMb, rssAimMb, withinAim, ...}, ...}
+//                     peakRssMb, baselinePeakRssMb, rssAimMb, withinAim, ...}, "httpPull":
+//                     {qps, p50Ms, p99Ms, aims, withinAims, ...}, "httpPush": {p50Ms, p99Ms,
+//                     aims, withinAims, ...}, ...}
 //   --seed S, --rate R, --out-of-order P   the generator's settings (see datagen-cli.ts)
 //   --profile DIR     write a CPU profile of each benchmark's first Sluice run (the measured
 //                     part only; for state, its produce too) to DIR/ID-sluice.cpuprofile (ID:
@@ -46,10 +55,13 @@ import type { NexmarkConfig } from './nexmark/model.js';
 import { nexmarkConfig, positiveInt } from './options.js';
 import { buildPullTable, type PullMeasurement } from './pull.js';
 import type { PushMeasurement, PushOptions } from './push.js';
-import { selectBenchmarks, type BenchQuery } from './queries.js';
+import { ENRICHMENT, selectBenchmarks, type BenchQuery } from './queries.js';
 import { entryFor, formatTable, type ChildResult, type Entry, type NotRunEntry, type RanEntry } from './report.js';
 import { STATE_KEYS, type StateMeasurement, type StateOptions } from './state.js';
 import { formatState, stateEntryFor, type StateReport } from './state-report.js';
+import { benchHttpPull, formatHttpPull, type HttpPullReport } from './http-pull.js';
+import { benchHttpPush, formatHttpPush, type HttpPushReport } from './http-push.js';
+import { NOTHING_ELSE, selectHttp } from './http-select.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -73,6 +85,9 @@ async function main(): Promise<number> {
       lookups: { type: 'string', default: '2000' },
       produces: { type: 'string', default: '2000' },
       keys: { type: 'string', default: String(STATE_KEYS) },
+      'http-queries': { type: 'string', default: '20000' },
+      'http-clients': { type: 'string', default: '16' },
+      'http-inserts': { type: 'string', default: '1000' },
       json: { type: 'string' },
       seed: { type: 'string' },
       rate: { type: 'string' },
@@ -81,7 +96,11 @@ async function main(): Promise<number> {
       keep: { type: 'boolean', default: false },
     },
   });
-  const selection = selectBenchmarks(values.query);
+  const httpSelection = selectHttp(values.query);
+  const selection = httpSelection.onlyHttp ? NOTHING_ELSE : selectBenchmarks(httpSelection.rest);
+  const httpQueries = positiveInt('http-queries', values['http-queries']);
+  const httpClients = positiveInt('http-clients', values['http-clients']);
+  const httpInserts = positiveInt('http-inserts', values['http-inserts']);
   const config = nexmarkConfig(values);
   const repeat = positiveInt('repeat', values.repeat);
   const lookups = positiveInt('lookups', values.lookups);
@@ -94,7 +113,7 @@ async function main(): Promise<number> {
   try {
     const source = path.join(root, 'source');
     // The state benchmark produces its own records: `--query state` alone generates nothing.
-    const nexmark = selection.queries.length > 0 || selection.latency.size > 0;
+    const nexmark = selection.queries.length > 0 || selection.enrichment || selection.latency.size > 0 || httpSelection.http.size > 0;
     if (nexmark) {
       const engine = new Engine({ dataDir: source });
       try {
@@ -126,6 +145,20 @@ async function main(): Promise<number> {
       console.log(`\n${formatTable(entries)}\n`);
     }
 
+    let enrichment: Entry | undefined;
+    if (selection.enrichment) {
+      console.log('Stream-table enrichment: bids joined to a table of auctions (queries/enrich.sql).');
+      try {
+        enrichment = await benchQuery(run, ENRICHMENT);
+      } catch (e) {
+        failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        enrichment = { failed: firstLine(message) };
+        console.log(`enrich: FAILED\n${message}`);
+      }
+      console.log(`\n${formatTable({ [ENRICHMENT.id]: enrichment })}\n`);
+    }
+
     let pull: PullReport | undefined;
     if (selection.latency.has('pull')) {
       try {
@@ -153,6 +186,33 @@ async function main(): Promise<number> {
       console.log(`${formatPush(push)}\n`);
     }
 
+    let httpPull: HttpPullReport | undefined;
+    if (httpSelection.http.has('http-pull')) {
+      try {
+        const warmup = Math.max(1, Math.round(httpQueries / 4));
+        httpPull = await benchHttpPull(run.source, run.root, { clients: httpClients, queries: httpQueries, warmup, seed: config.seed + 2 });
+      } catch (e) {
+        failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        httpPull = { failed: firstLine(message) };
+        console.log(`http-pull: FAILED\n${message}`);
+      }
+      console.log(`${formatHttpPull(httpPull)}\n`);
+    }
+
+    let httpPush: HttpPushReport | undefined;
+    if (httpSelection.http.has('http-push')) {
+      try {
+        httpPush = await benchHttpPush(run.source, run.root, { inserts: httpInserts, warmup: PUSH_WARMUP });
+      } catch (e) {
+        failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        httpPush = { failed: firstLine(message) };
+        console.log(`http-push: FAILED\n${message}`);
+      }
+      console.log(`${formatHttpPush(httpPush)}\n`);
+    }
+
     let state: StateReport | undefined;
     if (selection.state) {
       try {
@@ -174,9 +234,12 @@ async function main(): Promise<number> {
     if (values.json !== undefined) {
       const doc = {
         queries: entries,
+        ...(enrichment ? { enrichment } : {}),
         ...(pull ? { pull } : {}),
         ...(push ? { push } : {}),
         ...(state ? { state } : {}),
+        ...(httpPull ? { httpPull } : {}),
+        ...(httpPush ? { httpPush } : {}),
         ...(nexmark
           ? {
               events: config.events,

@@ -11,6 +11,7 @@ import { q4 } from './baseline/q4.js';
 import { q5 } from './baseline/q5.js';
 import { q7 } from './baseline/q7.js';
 import { q8 } from './baseline/q8.js';
+import { enrich } from './baseline/enrich.js';
 
 export interface BenchQuery {
   readonly id: string;
@@ -38,6 +39,15 @@ export const QUERIES: readonly BenchQuery[] = [
   query('q8', q8),
 ];
 
+/**
+ * Stream-table enrichment (queries/enrich.sql): bids joined to a table of auctions. Measured
+ * like a Nexmark query, reported in a section of its own after them.
+ */
+export const ENRICHMENT: BenchQuery = query('enrich', enrich);
+
+/** Every query measured against a baseline: the Nexmark ones, then enrichment. */
+export const ALL_QUERIES: readonly BenchQuery[] = [...QUERIES, ENRICHMENT];
+
 /** The latency benchmarks, run after the Nexmark queries: pull.ts and push.ts. */
 export const LATENCY_BENCHMARKS = ['pull', 'push'] as const;
 export type LatencyBenchmark = (typeof LATENCY_BENCHMARKS)[number];
@@ -47,6 +57,7 @@ export const STATE_BENCHMARK = 'state';
 
 export interface Selection {
   readonly queries: readonly BenchQuery[];
+  readonly enrichment: boolean;
   readonly latency: ReadonlySet<LatencyBenchmark>;
   readonly state: boolean;
 }
@@ -56,15 +67,16 @@ export interface Selection {
  * means all of them. Unknown ids are an error.
  */
 export function selectBenchmarks(requested: readonly string[] | undefined): Selection {
-  const all = [...QUERIES.map((q) => q.id), ...LATENCY_BENCHMARKS, STATE_BENCHMARK];
+  const all = [...QUERIES.map((q) => q.id), ENRICHMENT.id, ...LATENCY_BENCHMARKS, STATE_BENCHMARK];
   const ids = new Set((requested ?? []).flatMap((r) => r.split(',')).map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
-  if (ids.size === 0) return { queries: QUERIES, latency: new Set(LATENCY_BENCHMARKS), state: true };
+  if (ids.size === 0) return { queries: QUERIES, enrichment: true, latency: new Set(LATENCY_BENCHMARKS), state: true };
   const unknown = [...ids].filter((id) => !all.includes(id));
   if (unknown.length > 0) {
     throw new Error(`unknown quer${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ')}: choose from ${all.join(', ')}`);
   }
   return {
     queries: QUERIES.filter((q) => ids.has(q.id)),
+    enrichment: ids.has(ENRICHMENT.id),
     latency: new Set(LATENCY_BENCHMARKS.filter((b) => ids.has(b))),
     state: ids.has(STATE_BENCHMARK),
   };

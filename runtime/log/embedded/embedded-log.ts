@@ -12,6 +12,7 @@ import {
   type LogRecord,
   type Position,
   type ProducerRecord,
+  type ReadResult,
   type TopicConfig,
   type TopicInfo,
   type TopicRecords,
@@ -35,7 +36,16 @@ interface TopicMeta {
   readonly roundRobin: RoundRobinCounter;
 }
 
-type RecordRow = [offset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: Buffer | null];
+/** A fetched record: key and value each as hex text (small) or a blob (large), see schema.ts. */
+type RecordRow = [
+  offset: number,
+  timestamp: number,
+  keyHex: string | null,
+  keyBlob: Buffer | null,
+  valueHex: string | null,
+  valueBlob: Buffer | null,
+  headers: Buffer | null,
+];
 
 export class EmbeddedLog implements Log {
   readonly kind = 'embedded';
@@ -148,17 +158,26 @@ export class EmbeddedLog implements Log {
     const out = new Array<LogRecord>(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
+      const keyHex = row[2];
+      const valueHex = row[4];
       out[i] = {
         topic,
         partition,
         offset: row[0],
         timestamp: row[1],
-        key: row[2],
-        value: row[3],
-        headers: decodeHeaders(row[4]),
+        key: keyHex === null ? row[3] : Buffer.from(keyHex, 'hex'),
+        value: valueHex === null ? row[5] : Buffer.from(valueHex, 'hex'),
+        headers: decodeHeaders(row[6]),
       };
     }
     return out;
+  }
+
+  async read(topic: string, partition: number, offset: number, maxRecords: number): Promise<ReadResult> {
+    const records = await this.fetch(topic, partition, offset, maxRecords);
+    if (records.length > 0) return { records, next: records[records.length - 1]!.offset + 1 };
+    // Offsets are dense here: nothing to skip, except what retention removed before the start.
+    return { records, next: Math.max(offset, this.topic(topic).start[partition]!) };
   }
 
   async endOffset(topic: string, partition: number): Promise<number> {
@@ -237,7 +256,8 @@ export class EmbeddedLog implements Log {
     if (this.database.inTransaction) throw new Error('a log commit cannot run inside another transaction');
     // Resolve every topic before the transaction: an unknown topic fails without side effects.
     const outputs = commit.outputs.map((o) => ({ meta: this.topic(o.topic), output: o }));
-    const appended: LogRecord[] = [];
+    // A persistent query ignores them: building one per output would only feed the GC.
+    const appended: LogRecord[] | undefined = commit.discardAppended ? undefined : [];
     // Next offsets advance in copies, published only once the transaction has committed, so a
     // rollback leaves the cache matching the file.
     const nextByTopic = new Map<TopicMeta, number[]>();
@@ -250,16 +270,24 @@ export class EmbeddedLog implements Log {
       for (const pos of commit.positions) {
         this.stmts.upsertPosition.run(commit.groupId, pos.topic, pos.partition, pos.offset);
       }
+      for (const topic of commit.outputPositions ?? []) {
+        const meta = this.topic(topic);
+        const next = nextByTopic.get(meta);
+        if (next === undefined) continue;
+        next.forEach((offset, p) => {
+          if (offset !== meta.next[p]) this.stmts.upsertPosition.run(commit.groupId, topic, p, offset);
+        });
+      }
       commit.state?.();
     }).immediate();
     for (const [meta, next] of nextByTopic) meta.next = next;
     for (const { output } of outputs) {
       if (output.records.length > 0) this.notifier.emit(output.topic);
     }
-    return appended;
+    return appended ?? [];
   }
 
-  private append(meta: TopicMeta, output: TopicRecords, next: number[], appended: LogRecord[]): void {
+  private append(meta: TopicMeta, output: TopicRecords, next: number[], appended: LogRecord[] | undefined): void {
     const args = this.insertArgs;
     let filled = 0;
     for (const record of output.records) {
@@ -282,7 +310,7 @@ export class EmbeddedLog implements Log {
         this.stmts.insertRecords.run(args);
         filled = 0;
       }
-      appended.push({
+      appended?.push({
         topic: output.topic,
         partition,
         offset,

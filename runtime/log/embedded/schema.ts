@@ -51,6 +51,22 @@ const insertValues = (rows: number): string =>
   'INSERT INTO log_records (topic_id, partition, offset, timestamp, key, value, headers) VALUES ' +
   Array.from({ length: rows }, () => '(?,?,?,?,?,?,?)').join(',');
 
+/**
+ * Blobs up to this size are read as hex text. better-sqlite3 copies each blob into a Buffer of
+ * its own (a native allocation, ~0.6 µs); hex text decoded with Buffer.from lands in Node's
+ * shared pool and costs less up to ~128 bytes (measured: 8 B 0.66 → 0.48 µs, 48 B 0.71 → 0.50 µs,
+ * 256 B 0.87 → 1.03 µs). Keys and most intermediate results are that small.
+ */
+export const SMALL_BLOB = 128;
+
+/**
+ * Two result columns for one blob column: its hex text when it is at most SMALL_BLOB bytes,
+ * else the blob itself; both NULL when it is NULL (hex(NULL) alone would be '').
+ */
+function hexOrBlob(column: string): string {
+  return `CASE WHEN length(${column}) <= ${SMALL_BLOB} THEN hex(${column}) END, CASE WHEN length(${column}) > ${SMALL_BLOB} THEN ${column} END`;
+}
+
 export type Statements = ReturnType<typeof prepareStatements>;
 
 export function prepareStatements(db: Database.Database) {
@@ -77,8 +93,10 @@ export function prepareStatements(db: Database.Database) {
     ).pluck(),
     insertRecord: db.prepare(insertValues(1)),
     insertRecords: db.prepare(insertValues(INSERT_CHUNK)),
+    // Keys and values of up to SMALL_BLOB bytes come as hex text (see hexOrBlob), longer ones
+    // (and headers) as blobs.
     fetch: db.prepare<[number, number, number, number]>(
-      'SELECT offset, timestamp, key, value, headers FROM log_records' +
+      `SELECT offset, timestamp, ${hexOrBlob('key')}, ${hexOrBlob('value')}, headers FROM log_records` +
         ' WHERE topic_id = ? AND partition = ? AND offset >= ? ORDER BY offset LIMIT ?',
     ).raw(),
     // Retention removes a prefix of the partition: the records before the first one still

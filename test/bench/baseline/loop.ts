@@ -1,9 +1,11 @@
 // The baseline's loop, shaped like the engine's persistent query so that the two do the same
 // storage work: each round fetches up to BATCH records from every input partition, processes
 // them (several inputs in timestamp order, the smallest head first), and appends the outputs
-// with the new positions in one atomic commit (one SQLite transaction).
+// with the new positions, and the task's own table writes if any, in one atomic commit (one
+// SQLite transaction).
 
-import type { Log, LogRecord, Position, ProducerRecord } from '../../../runtime/log/log.js';
+import type { EmbeddedLog } from '../../../runtime/log/embedded/embedded-log.js';
+import type { LogRecord, Position, ProducerRecord } from '../../../runtime/log/log.js';
 import type { BaselineQuery } from './types.js';
 
 /** Records per partition per round: the engine's default batch size. */
@@ -17,14 +19,15 @@ export interface LoopResult {
   readonly elapsedMs: number;
 }
 
-export async function runBaselineLoop(log: Log, query: BaselineQuery, outputTopic: string, groupId: string): Promise<LoopResult> {
+export async function runBaselineLoop(log: EmbeddedLog, query: BaselineQuery, outputTopic: string, groupId: string): Promise<LoopResult> {
   const cursors: { topic: string; partition: number; offset: number }[] = [];
   for (const topic of query.inputs) {
     const info = await log.describeTopic(topic);
     if (!info) throw new Error(`topic ${topic} does not exist`);
     for (let p = 0; p < info.partitions; p++) cursors.push({ topic, partition: p, offset: 0 });
   }
-  const task = query.create();
+  const task = query.create({ database: log.database });
+  const flush = task.flush?.bind(task);
   const merge = query.inputs.length > 1;
   let events = 0;
   let outputRecords = 0;
@@ -45,7 +48,7 @@ export async function runBaselineLoop(log: Log, query: BaselineQuery, outputTopi
     } else {
       for (const recs of batches) for (const rec of recs) task.process(rec, out);
     }
-    await log.commit({ groupId, outputs: out.length > 0 ? [{ topic: outputTopic, records: out }] : [], positions });
+    await log.commit({ groupId, outputs: out.length > 0 ? [{ topic: outputTopic, records: out }] : [], positions, ...(flush ? { state: flush } : {}) });
     for (const p of positions) cursors.find((c) => c.topic === p.topic && c.partition === p.partition)!.offset = p.offset;
     for (const b of batches) events += b.length;
     outputRecords += out.length;
