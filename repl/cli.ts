@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import type { EngineOptions, KafkaEngineOptions } from '../runtime/engine/api.js';
 import type { Backend } from './client/backend.js';
 import type { Session } from './client/session.js';
 import { OUTPUT_MODES, type OutputMode } from './format-result.js';
@@ -26,6 +27,11 @@ Options:
   --user NAME           basic-auth user for --server (or SLUICE_USER)
   --password PASSWORD   basic-auth password for --server (or SLUICE_PASSWORD)
   --output FORMAT       tabular (default) or json
+  --kafka HOST:PORT,... Kafka mode: every topic in Kafka; local state in --data (state-<id>.db)
+  --service-id ID       Kafka mode: instances with one id share catalog and queries (default 'default')
+  --kafka-config FILE   Kafka mode: JSON passed to kafkajs, e.g. {"ssl": true, "sasl": {"mechanism":
+                        "scram-sha-512", "username": "u", "password": "p"}} (also clientId, timeouts)
+  --processing-guarantee G  Kafka mode: at_least_once (default) or exactly_once_v2
   -e, --execute SQL     the statements to run instead of the REPL
   -h, --help            this text
   -v, --version         the version
@@ -55,6 +61,10 @@ const OPTIONS = {
   host: { type: 'string' },
   auth: { type: 'string' },
   'queries-file': { type: 'string' },
+  kafka: { type: 'string' },
+  'service-id': { type: 'string' },
+  'kafka-config': { type: 'string' },
+  'processing-guarantee': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -81,8 +91,40 @@ function dataDir(values: Values): string {
   return values.data ?? values['data-dir'] ?? './sluice-data';
 }
 
+/** The engine's options: embedded on --data (or --memory), or Kafka mode with --kafka. */
+function engineOptions(values: Values): EngineOptions {
+  const local: EngineOptions = values.memory ? { memory: true } : { dataDir: dataDir(values) };
+  if (values.kafka === undefined) {
+    if (values['service-id'] !== undefined || values['kafka-config'] !== undefined || values['processing-guarantee'] !== undefined) {
+      throw new UsageError('--service-id, --kafka-config and --processing-guarantee are for Kafka mode: add --kafka HOST:PORT');
+    }
+    return local;
+  }
+  const brokers = values.kafka.split(',').map((b) => b.trim()).filter((b) => b !== '');
+  if (brokers.length === 0) throw new UsageError('--kafka takes HOST:PORT[,HOST:PORT...]');
+  let config: Record<string, unknown> = {};
+  if (values['kafka-config'] !== undefined) {
+    try {
+      config = JSON.parse(readFileSync(values['kafka-config'], 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new UsageError(`--kafka-config ${values['kafka-config']}: ${(e as Error).message}`);
+    }
+    if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+      throw new UsageError(`--kafka-config ${values['kafka-config']}: a JSON object of kafkajs options`);
+    }
+  }
+  const guarantee = values['processing-guarantee'];
+  return {
+    ...local,
+    kafka: { ...(config as Partial<KafkaEngineOptions>), brokers },
+    ...(values['service-id'] !== undefined ? { serviceId: values['service-id'] } : {}),
+    ...(guarantee !== undefined ? { properties: { 'processing.guarantee': guarantee } } : {}),
+  };
+}
+
 async function backend(values: Values): Promise<Backend> {
   if (values.server !== undefined) {
+    if (values.kafka !== undefined) throw new UsageError('--server talks to a server: --kafka is for the engine it runs');
     if (values.data !== undefined || values['data-dir'] !== undefined || values.memory) {
       throw new UsageError('--server talks to a server: --data, --data-dir and --memory are for embedded use');
     }
@@ -92,7 +134,7 @@ async function backend(values: Values): Promise<Backend> {
     return new RemoteBackend({ url: values.server, ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) });
   }
   const { EmbeddedBackend } = await import('./client/embedded-backend.js');
-  return new EmbeddedBackend(values.memory ? { memory: true } : { dataDir: dataDir(values) });
+  return new EmbeddedBackend(engineOptions(values));
 }
 
 /** Runs against the backend, closing it whatever happens; the exit code. */
@@ -112,12 +154,18 @@ async function serve(values: Values): Promise<number> {
   const port = values.port === undefined ? 8088 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not '${values.port}'`);
   const { startServer } = await import('./server/index.js');
+  const options = engineOptions(values);
+  // Kafka mode: the server serves an engine opened here, which it leaves open on close().
+  const engine = options.kafka === undefined ? undefined : new (await import('../runtime/engine/engine.js')).Engine(options);
   const server = await startServer({
     port,
     ...(values.host !== undefined ? { host: values.host } : {}),
-    ...(values.memory ? { memory: true } : { dataDir: dataDir(values) }),
+    ...(engine !== undefined ? { engine } : values.memory ? { memory: true } : { dataDir: dataDir(values) }),
     ...(values.auth !== undefined ? { authFile: values.auth } : {}),
     ...(values['queries-file'] !== undefined ? { queriesFile: values['queries-file'] } : {}),
+  }).catch(async (e: unknown) => {
+    await engine?.close(); // its Kafka connections would keep the process alive
+    throw e;
   });
   process.stdout.write(`Sluice server listening on ${server.url} (Ctrl-C stops it)\n`);
   await new Promise<void>((resolve) => {
@@ -125,6 +173,7 @@ async function serve(values: Values): Promise<number> {
     process.once('SIGTERM', () => resolve());
   });
   await server.close();
+  await engine?.close();
   return 0;
 }
 

@@ -19,11 +19,15 @@ export interface CommandStatus {
 export class CommandStatuses {
   private readonly statuses = new Map<string, CommandStatus>();
 
-  constructor(private readonly log: Log) {}
+  constructor(
+    private readonly log: Log,
+    /** The engine's command topic (Engine.commandTopic(): Kafka mode names it per service id). */
+    private readonly topic: string = COMMAND_TOPIC,
+  ) {}
 
   /** Statuses of the commands already in the command log (a restart, or a headless file). */
   async restore(): Promise<void> {
-    for (const cmd of await new CommandLog(this.log).readAll()) {
+    for (const cmd of await new CommandLog(this.log, this.topic).readAll()) {
       let id: string;
       try {
         id = commandId(parseStatement(cmd.sql));
@@ -36,7 +40,7 @@ export class CommandStatuses {
 
   /** How many commands the log holds: the next command's sequence number. */
   next(): Promise<number> {
-    return this.log.endOffset(COMMAND_TOPIC, 0);
+    return this.log.endOffset(this.topic, 0);
   }
 
   record(id: string, status: CommandStatus): void {

@@ -57,7 +57,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   try {
     if (options.queriesFile !== undefined) await runQueriesFile(engine, options.queriesFile);
     const log = await engine.log();
-    const commands = new CommandStatuses(log);
+    const commands = new CommandStatuses(log, await engine.commandTopic());
     await commands.restore();
     const push = new PushQueries();
     const server: ServerContext = {

@@ -2,18 +2,36 @@
 // benchmarks all go through `Engine` (runtime/engine/engine.ts) and these types.
 
 import type { SqlType } from '../../planner/types.js';
+import type { KafkaLogOptions } from '../log/kafka/options.js';
 import type { Log } from '../log/log.js';
 
 export interface EngineOptions {
-  /** Data directory of the embedded log (default ./sluice-data). Ignored with memory or log. */
+  /**
+   * Embedded: the log's data directory. Kafka mode: the local state directory, holding
+   * `state-<serviceId>.db` (stores and materialised tables). Default ./sluice-data.
+   */
   readonly dataDir?: string;
-  /** An in-memory embedded log: nothing survives close(). */
+  /** Embedded: an in-memory log. Kafka mode: local state in memory (restored from the changelogs at every start). */
   readonly memory?: boolean;
-  /** Bring your own Log (Kafka mode). */
+  /** Bring your own Log. */
   readonly log?: Log;
+  /**
+   * Kafka mode: every topic lives in Kafka, reached through kafkajs (`ssl` and `sasl` are
+   * kafkajs's own options, passed through). The processing guarantee is the property
+   * `processing.guarantee` ('at_least_once', the default, or 'exactly_once_v2').
+   */
+  readonly kafka?: KafkaEngineOptions;
+  /**
+   * Kafka mode: instances with the same service id share one catalog (the command topic
+   * `_sluice_<serviceId>_commands`), consumer groups and internal topics. Default 'default'.
+   */
+  readonly serviceId?: string;
   /** Initial session/config properties, e.g. {'auto.offset.reset': 'earliest'}. */
   readonly properties?: Readonly<Record<string, string>>;
 }
+
+/** How to reach Kafka: KafkaLog's options, less what the engine decides itself. */
+export type KafkaEngineOptions = Omit<KafkaLogOptions, 'processingGuarantee' | 'transactionalIdPrefix'>;
 
 export type { ColumnInfo, ColumnRole, WindowKind, SourceInfo } from '../../planner/catalog.js';
 import type { SourceInfo } from '../../planner/catalog.js';

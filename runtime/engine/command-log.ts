@@ -4,7 +4,13 @@
 
 import type { Log } from '../log/log.js';
 
+/** The embedded log's command topic. */
 export const COMMAND_TOPIC = '_sluice_command_topic';
+
+/** Kafka mode's: one per service id, as ksqlDB's `_confluent-ksql-<serviceId>_command_topic`. */
+export function kafkaCommandTopic(serviceId: string): string {
+  return `_sluice_${serviceId}_commands`;
+}
 
 export interface Command {
   /** The statement text after variable substitution. */
@@ -16,28 +22,37 @@ export interface Command {
 }
 
 export class CommandLog {
-  constructor(private readonly log: Log) {}
+  constructor(
+    private readonly log: Log,
+    readonly topic: string = COMMAND_TOPIC,
+  ) {}
 
   async ensure(): Promise<void> {
-    if (!(await this.log.describeTopic(COMMAND_TOPIC))) {
-      await this.log.createTopic(COMMAND_TOPIC, { partitions: 1, replicas: 1, cleanupPolicy: 'delete' });
+    if (!(await this.log.describeTopic(this.topic))) {
+      await this.log.createTopic(this.topic, {
+        partitions: 1,
+        replicas: 1,
+        cleanupPolicy: 'delete',
+        // Kafka deletes after 7 days unless told otherwise; the catalog must outlive that.
+        ...(this.log.kind === 'kafka' ? { retentionMs: -1 } : {}),
+      });
     }
   }
 
   async append(cmd: Command): Promise<void> {
-    await this.log.produce(COMMAND_TOPIC, [
+    await this.log.produce(this.topic, [
       { partition: 0, timestamp: Date.now(), key: null, value: Buffer.from(JSON.stringify(cmd)) },
     ]);
   }
 
   async readAll(): Promise<Command[]> {
     const out: Command[] = [];
-    let offset = await this.log.startOffset(COMMAND_TOPIC, 0);
+    let offset = await this.log.startOffset(this.topic, 0);
     for (;;) {
-      const recs = await this.log.fetch(COMMAND_TOPIC, 0, offset, 1000);
-      if (recs.length === 0) break;
-      for (const r of recs) if (r.value) out.push(JSON.parse(r.value.toString('utf8')) as Command);
-      offset = recs[recs.length - 1]!.offset + 1;
+      const { records, next } = await this.log.read(this.topic, 0, offset, 1000);
+      if (records.length === 0) break;
+      for (const r of records) if (r.value) out.push(JSON.parse(r.value.toString('utf8')) as Command);
+      offset = next;
     }
     return out;
   }

@@ -4,11 +4,18 @@ import type { PlannerConfig } from '../../planner/config.js';
 import type { Log } from '../log/log.js';
 import type { PersistentQuery } from '../query/persistent-query.js';
 import type { MaterializedTable } from '../materialize/materialized-table.js';
+import type { StateStorage } from '../state/storage.js';
 import type { CommandLog } from './command-log.js';
 import type { MetaStore } from './metastore.js';
 
 export interface EngineContext {
   readonly log: Log;
+  /** Where persistent queries keep state and materialised tables (see runtime/state/storage.ts). */
+  readonly storage: StateStorage;
+  /** A persistent query's consumer group, which also names its state stores and changelogs. */
+  groupId(queryId: string): string;
+  /** How often a busy persistent query commits (0: after every batch). */
+  readonly commitIntervalMs: number;
   readonly metastore: MetaStore;
   readonly commandLog: CommandLog;
   readonly queries: Map<string, PersistentQuery>;

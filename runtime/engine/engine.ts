@@ -12,13 +12,13 @@ import type { SourceInfo } from '../../planner/catalog.js';
 import { plannerConfig, type PlannerConfig } from '../../planner/config.js';
 import { SemanticError } from '../../planner/errors.js';
 import { defaultRegistry } from '../functions/registry.js';
-import { EmbeddedLog } from '../log/embedded/embedded-log.js';
 import type { Log } from '../log/log.js';
 import { queryInfo, type PersistentQuery } from '../query/persistent-query.js';
 import { PROCESSING_LOG_SOURCE } from '../query/processing-log.js';
 import { runTransientQuery, type QueryHandle } from '../query/push-query.js';
 import type { EngineOptions, QueryInfo, StatementResult } from './api.js';
 import { SluiceError } from './api.js';
+import { openBackend } from './backend.js';
 import { CommandLog } from './command-log.js';
 import { offsetReset, type EngineContext } from './context.js';
 import { toSluiceError } from './errors.js';
@@ -26,7 +26,7 @@ import { MetaStore } from './metastore.js';
 import { alterSource, createSource, createType, dropSource, dropType, status } from './statements/ddl.js';
 import { insertRow, insertValues } from './statements/insert-values.js';
 import { describe, describeFunction, explain, show } from './statements/metadata.js';
-import { createAsSelect, insertInto, terminate } from './statements/persistent.js';
+import { createAsSelect, insertInto, resumeQueries, terminate } from './statements/persistent.js';
 import { print, printLive } from './statements/print.js';
 import { STRING } from '../../planner/types.js';
 import { PullCache } from './statements/pull-cache.js';
@@ -48,14 +48,16 @@ export class Engine {
   }
 
   private async init(): Promise<EngineContext> {
-    const log: Log =
-      this.options.log ??
-      (this.options.memory ? EmbeddedLog.open({ memory: true }) : EmbeddedLog.open({ dataDir: this.options.dataDir ?? './sluice-data' }));
-    const metastore = new MetaStore(defaultRegistry());
     const properties = new Map(Object.entries(this.options.properties ?? {}));
-    const commandLog = new CommandLog(log);
+    const backend = await openBackend(this.options, properties);
+    const { log } = backend;
+    const metastore = new MetaStore(defaultRegistry());
+    const commandLog = new CommandLog(log, backend.commandTopic);
     const ctx: EngineContext = {
       log,
+      storage: backend.storage,
+      groupId: (queryId) => backend.groupId(queryId),
+      commitIntervalMs: backend.commitIntervalMs,
       metastore,
       commandLog,
       queries: new Map<string, PersistentQuery>(),
@@ -68,12 +70,21 @@ export class Engine {
       plannerConfig: (): PlannerConfig => plannerConfig(Object.fromEntries(properties)),
       executeText: (text) => this.executeIn(ctx, text),
     };
-    if (!(await log.describeTopic(PROCESSING_LOG_SOURCE.topic))) {
-      await log.createTopic(PROCESSING_LOG_SOURCE.topic, { partitions: 1, replicas: 1 });
+    try {
+      if (!(await log.describeTopic(PROCESSING_LOG_SOURCE.topic))) {
+        await log.createTopic(PROCESSING_LOG_SOURCE.topic, { partitions: 1, replicas: 1 });
+      }
+      metastore.putSource(PROCESSING_LOG_SOURCE);
+      await commandLog.ensure();
+      await this.restore(ctx);
+      await resumeQueries(ctx);
+    } catch (e) {
+      // close() cannot reach an engine that never opened: release its connections and files now.
+      for (const q of [...ctx.queries.values(), ...ctx.materializers.values()]) await q.stop().catch(() => undefined);
+      await log.close().catch(() => undefined);
+      await backend.storage.close().catch(() => undefined);
+      throw e;
     }
-    metastore.putSource(PROCESSING_LOG_SOURCE);
-    await commandLog.ensure();
-    await this.restore(ctx);
     this.ctx = ctx;
     return ctx;
   }
@@ -340,6 +351,10 @@ export class Engine {
   async log(): Promise<Log> {
     return (await this.ready).log;
   }
+  /** The command log's topic: `_sluice_<serviceId>_commands` in Kafka mode. */
+  async commandTopic(): Promise<string> {
+    return (await this.ready).commandLog.topic;
+  }
 
   async close(): Promise<void> {
     if (this.closed) return;
@@ -353,6 +368,7 @@ export class Engine {
     for (const q of ctx.queries.values()) await q.stop();
     for (const q of ctx.materializers.values()) await q.stop();
     await ctx.log.close();
+    await ctx.storage.close();
   }
 }
 

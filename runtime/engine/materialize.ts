@@ -6,17 +6,15 @@ import type { Query } from '../../grammar/ast.js';
 import { analyzeQuery } from '../../planner/analyze/query.js';
 import type { SourceInfo } from '../../planner/catalog.js';
 import type { SinkStep } from '../../planner/steps.js';
-import { EmbeddedLog } from '../log/embedded/embedded-log.js';
 import { MaterializedTable } from '../materialize/materialized-table.js';
 import { PersistentQuery } from '../query/persistent-query.js';
 import type { EngineContext } from './context.js';
 
-/** The materialised table of a source, created on first use; undefined without a local database. */
-export function materializedTable(ctx: EngineContext, source: SourceInfo): MaterializedTable | undefined {
-  if (!(ctx.log instanceof EmbeddedLog)) return undefined;
+/** The materialised table of a source, created on first use. */
+export function materializedTable(ctx: EngineContext, source: SourceInfo): MaterializedTable {
   let t = ctx.materialized.get(source.name);
   if (!t) {
-    t = new MaterializedTable(ctx.log.database, source);
+    t = new MaterializedTable(ctx.storage.database, source);
     ctx.materialized.set(source.name, t);
   }
   return t;
@@ -24,7 +22,6 @@ export function materializedTable(ctx: EngineContext, source: SourceInfo): Mater
 
 export async function startMaterializer(ctx: EngineContext, source: SourceInfo): Promise<void> {
   const table = materializedTable(ctx, source);
-  if (!table) return;
   const span = { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } };
   const query: Query = {
     kind: 'Query',
@@ -52,8 +49,13 @@ export async function startMaterializer(ctx: EngineContext, source: SourceInfo):
     windowSize: source.windowSize,
     schema: analyzed.schema,
   };
+  const id = `_MATERIALIZE_${source.name}`;
+  const groupId = ctx.groupId(id);
   const q = new PersistentQuery({
-    id: `_MATERIALIZE_${source.name}`,
+    id,
+    groupId,
+    storage: ctx.storage.forQuery(groupId),
+    commitIntervalMs: ctx.commitIntervalMs,
     sql: source.sql,
     sink,
     sources: [source.name],
@@ -63,9 +65,10 @@ export async function startMaterializer(ctx: EngineContext, source: SourceInfo):
     materialize: table,
     writeOutputs: false,
   });
-  await q.init();
+  // Replaying the command log: resumeQueries starts it once the catalog is whole.
+  if (!ctx.restoring) await q.init();
   ctx.materializers.set(source.name, q);
-  q.start();
+  if (!ctx.restoring) q.start();
 }
 
 /** DROP TABLE: stop the materialiser and delete the view. */

@@ -7,7 +7,13 @@
 //   --filter REGEX      only files or cases whose name matches
 //   --json FILE         write the results as JSON
 //   --verbose           print each failing case with its reason and a record diff
+//   --http              run the RQTT cases over HTTP, through a real `sluice server` on each
+//                       case's engine, instead of in-process (QTT cases are unaffected)
 //   --update-baseline   write test/conformance/baseline.json: the ids of the passing cases
+//   --log kafka         run the QTT cases in Kafka mode, each in a namespace of its own, on a
+//                       test broker started for the run (test/kafka/broker.sh; needs Java)
+//   --kafka HOST:PORT   with --log kafka: use this broker instead of starting one
+//   --guarantee G       with --log kafka: at_least_once (default) or exactly_once_v2
 
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -22,8 +28,8 @@ import {
   type CaseFile,
   type QttCase,
 } from './loader.js';
-import { DEFAULT_REST_CONFORMANCE_DIR, isRestDir, loadRestCaseFile, type RqttCase } from './rest/loader.js';
-import type { CaseOutcome } from './run-case.js';
+import { DEFAULT_REST_CONFORMANCE_DIR, REST_DIR_NAME, isRestDir, loadRestCaseFile, type RqttCase } from './rest/loader.js';
+import type { CaseOutcome, LogTarget } from './run-case.js';
 
 /** The files the first milestone targets (projections, filters, expressions, serdes). */
 const TARGET_FILES: ReadonlySet<string> = new Set(
@@ -51,9 +57,18 @@ async function main(): Promise<number> {
       filter: { type: 'string' },
       json: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      http: { type: 'boolean', default: false },
       'update-baseline': { type: 'boolean', default: false },
+      log: { type: 'string', default: 'embedded' },
+      kafka: { type: 'string' },
+      guarantee: { type: 'string' },
     },
   });
+  if (values.log !== 'embedded' && values.log !== 'kafka') throw new Error(`--log takes embedded or kafka, not '${values.log}'`);
+  const guarantee = values.guarantee;
+  if (guarantee !== undefined && guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
+    throw new Error(`--guarantee takes at_least_once or exactly_once_v2, not '${guarantee}'`);
+  }
   const dirs = values.dir ?? [DEFAULT_CONFORMANCE_DIR, DEFAULT_REST_CONFORMANCE_DIR];
   if (!conformanceAvailable(dirs)) {
     console.log(MISSING_CONFORMANCE_MESSAGE);
@@ -61,7 +76,11 @@ async function main(): Promise<number> {
   }
   const filter = values.filter === undefined ? undefined : new RegExp(values.filter);
   // Loaded only now, so that a missing data directory is reported without loading the engine.
-  const { runCase, closeEngines } = await import('./run-case.js');
+  const { runCase, closeEngines, DEFAULT_CASE_TIMEOUT_MS, KAFKA_CASE_TIMEOUT_MS } = await import('./run-case.js');
+  const kafka = values.log === 'kafka' ? await kafkaBroker(values.kafka) : undefined;
+  const logTarget: LogTarget =
+    kafka === undefined ? { kind: 'embedded' } : { kind: 'kafka', brokers: kafka.brokers, ...(guarantee ? { guarantee } : {}) };
+  const timeoutMs = kafka === undefined ? DEFAULT_CASE_TIMEOUT_MS : KAFKA_CASE_TIMEOUT_MS;
   const { runRestCase } = await import('./rest/run-case.js');
 
   const files: Record<string, FileResult> = {};
@@ -76,7 +95,8 @@ async function main(): Promise<number> {
     const group = basename(resolve(dir));
     for (const path of listCaseFiles([dir])) {
       const loaded: CaseFile<QttCase | RqttCase> = rest ? loadRestCaseFile(path) : loadCaseFile(path);
-      const run = (c: QttCase | RqttCase): Promise<CaseOutcome> => (rest ? runRestCase(c as RqttCase) : runCase(c));
+      const run = (c: QttCase | RqttCase): Promise<CaseOutcome> =>
+        rest ? runRestCase(c as RqttCase, undefined, values.http ? 'http' : 'engine') : runCase(c, timeoutMs, logTarget);
       const fileMatches = filter === undefined || filter.test(loaded.file);
       const cases = loaded.cases.filter((c) => fileMatches || filter!.test(c.name));
       if (cases.length === 0 && loaded.error === undefined) continue;
@@ -119,6 +139,8 @@ async function main(): Promise<number> {
   }
 
   await closeEngines();
+  await kafka?.stop();
+  if (kafka !== undefined) console.log(`log: kafka (${guarantee ?? 'at_least_once'}), QTT cases only`);
 
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const target = { passed: 0, failed: 0 };
@@ -132,6 +154,7 @@ async function main(): Promise<number> {
     }
   }
 
+  if (values.http) console.log(`${REST_DIR_NAME}: over HTTP, through sluice server`);
   for (const [group, names] of groups) printTable(group, names, files);
   const reasons = Object.entries(skippedByReason).sort((a, b) => b[1] - a[1]);
   if (reasons.length > 0) console.log(`skipped: ${reasons.map(([r, n]) => `${r}: ${n}`).join(', ')}`);
@@ -151,6 +174,15 @@ async function main(): Promise<number> {
   }
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   return 0;
+}
+
+/** The broker for --log kafka: the one named by --kafka, or a test broker started for this run. */
+async function kafkaBroker(bootstrap: string | undefined): Promise<{ brokers: readonly string[]; stop(): Promise<void> }> {
+  if (bootstrap !== undefined) return { brokers: bootstrap.split(','), stop: async () => undefined };
+  const { startCluster, stopCluster } = await import('../kafka/cluster.js');
+  console.log('starting a Kafka broker (test/kafka/broker.sh)…');
+  const cluster = await startCluster();
+  return { brokers: cluster.brokers, stop: () => stopCluster(cluster) };
 }
 
 /** One directory's files: their names without the directory, then a total row. */

@@ -1,10 +1,16 @@
-// Runs one ksqlDB test case on a fresh in-memory Engine, reproducing ksqlDB's harness:
+// Runs one ksqlDB test case on a fresh Engine, reproducing ksqlDB's harness:
 // topics first, statements one by one, inputs piped one at a time in file order with the
 // engine drained after each, then outputs compared topic by topic and post-conditions checked.
 // Whatever the engine throws becomes a failed case; the runner itself never crashes.
+//
+// The engine is embedded and in memory, or (--log kafka) on a Kafka broker with its local state
+// in memory. Cases name fixed topics ('test_topic', 'OUTPUT'), so on Kafka each case's log gets
+// a namespace of its own (a prefix on every topic and group it touches, invisible to it), and
+// its topics are deleted once it is done.
 
 import { Engine } from '../../runtime/engine/engine.js';
-import type { SourceInfo } from '../../runtime/engine/api.js';
+import type { EngineOptions, SourceInfo } from '../../runtime/engine/api.js';
+import { KafkaLog } from '../../runtime/log/kafka/kafka-log.js';
 import { TopicExistsError, type Log, type LogRecord } from '../../runtime/log/log.js';
 import { keyColumns, payloadColumns } from '../../planner/catalog.js';
 import { decodeOutput, encodeInput } from './codec.js';
@@ -43,8 +49,38 @@ export const HARNESS_PROPERTIES: Readonly<Record<string, string>> = {
   'cache.max.bytes.buffering': '0',
 };
 
-export async function runCase(c: QttCase, timeoutMs = DEFAULT_CASE_TIMEOUT_MS): Promise<CaseOutcome> {
-  return runWithEngine({ ...HARNESS_PROPERTIES, ...c.properties }, timeoutMs, (engine, deadline) => execute(engine, c, deadline));
+/** Where a case's engine runs. */
+export type LogTarget =
+  | { readonly kind: 'embedded' }
+  | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly guarantee?: 'at_least_once' | 'exactly_once_v2' };
+
+export const EMBEDDED: LogTarget = { kind: 'embedded' };
+
+/** Kafka round trips make a case slower than in memory. */
+export const KAFKA_CASE_TIMEOUT_MS = 30_000;
+
+export async function runCase(c: QttCase, timeoutMs = DEFAULT_CASE_TIMEOUT_MS, target: LogTarget = EMBEDDED): Promise<CaseOutcome> {
+  return runWithEngine(
+    { ...HARNESS_PROPERTIES, ...c.properties },
+    timeoutMs,
+    (engine, deadline) => execute(engine, c, deadline),
+    target,
+  );
+}
+
+let namespaces = 0;
+const RUN_ID = `${process.pid.toString(36)}${Date.now().toString(36)}`;
+
+function engineOptions(target: LogTarget, properties: Readonly<Record<string, string>>): { options: EngineOptions; namespace?: string } {
+  switch (target.kind) {
+    case 'embedded':
+      return { options: { memory: true, properties } };
+    case 'kafka': {
+      const namespace = `qtt-${RUN_ID}-${namespaces++}.`;
+      const withGuarantee = target.guarantee ? { ...properties, 'processing.guarantee': target.guarantee } : properties;
+      return { options: { kafka: { brokers: target.brokers, namespace }, memory: true, properties: withGuarantee }, namespace };
+    }
+  }
 }
 
 /**
@@ -55,10 +91,12 @@ export async function runWithEngine(
   properties: Readonly<Record<string, string>>,
   timeoutMs: number,
   body: (engine: Engine, deadline: number) => Promise<CaseOutcome>,
+  target: LogTarget = EMBEDDED,
 ): Promise<CaseOutcome> {
   let engine: Engine;
+  const { options, namespace } = engineOptions(target, properties);
   try {
-    engine = new Engine({ memory: true, properties });
+    engine = new Engine(options);
   } catch (e) {
     return { status: 'failed', reason: `engine failed to start: ${message(e)}` };
   }
@@ -72,16 +110,22 @@ export async function runWithEngine(
   });
   try {
     const run = body(engine, deadline).catch((e: unknown): CaseOutcome =>
-      e === TIMED_OUT ? TIMED_OUT : { status: 'failed', reason: `engine error: ${message(e)}` },
+      e === TIMED_OUT
+        ? TIMED_OUT
+        : { status: 'failed', reason: `engine error: ${message(e)}`, ...(e instanceof Error && e.stack ? { detail: e.stack.split('\n') } : {}) },
     );
     return await Promise.race([run, timeout]);
   } finally {
     clearTimeout(timer);
     // Closing waits for each query's poll loop to notice, so engines close in the background
     // while the next case runs; a hung or broken engine is given up on after 2 s.
-    const done: Promise<void> = Promise.race([engine.close().catch(() => undefined), delay(2_000)]).then(() => {
-      closing.delete(done);
-    });
+    const closed = Promise.race([engine.close().catch(() => undefined), delay(2_000)]);
+    const done: Promise<void> = closed
+      .then(() => (namespace !== undefined && target.kind === 'kafka' ? deleteNamespace(target.brokers, namespace) : undefined))
+      .catch(() => undefined)
+      .then(() => {
+        closing.delete(done);
+      });
     closing.add(done);
   }
 }
@@ -91,6 +135,19 @@ const closing = new Set<Promise<void>>();
 /** Resolves once every engine that runCase started has closed (or been given up on). */
 export async function closeEngines(): Promise<void> {
   await Promise.all([...closing]);
+  const admin = admins;
+  admins = undefined;
+  await (await admin)?.close();
+}
+
+/** One connection per run, outside any namespace, for deleting the cases' topics. */
+let admins: Promise<KafkaLog> | undefined;
+
+async function deleteNamespace(brokers: readonly string[], namespace: string): Promise<void> {
+  admins ??= KafkaLog.connect({ brokers, clientId: 'sluice-conformance-admin' });
+  const admin = await admins;
+  const topics = (await admin.listTopics()).filter((t) => t.name.startsWith(namespace));
+  await Promise.all(topics.map((t) => admin.deleteTopic(t.name).catch(() => undefined)));
 }
 
 /** Creates the topics the case needs before its statements run (see topics.ts). */

@@ -125,6 +125,17 @@ describe('embedded log', () => {
     await log.close();
   });
 
+  it('commits outputs without returning them when the caller discards them', async () => {
+    const log = EmbeddedLog.open({ memory: true });
+    await log.createTopic('out', { partitions: 2 });
+    const records = [0, 1, 2].map((n) => ({ partition: n % 2, timestamp: n, key: buf(`k${n}`), value: buf(String(n)) }));
+    const appended = await log.commit({ groupId: 'g', outputs: [{ topic: 'out', records }], positions: [], discardAppended: true });
+    expect(appended).toEqual([]);
+    expect((await log.fetch('out', 0, 0, 10)).map((r) => [r.offset, r.value?.toString()])).toEqual([[0, '0'], [1, '2']]);
+    expect((await log.fetch('out', 1, 0, 10)).map((r) => [r.offset, r.value?.toString()])).toEqual([[0, '1']]);
+    await log.close();
+  });
+
   it('refuses a commit inside a foreign transaction, whose rollback would reuse offsets', async () => {
     const log = EmbeddedLog.open({ memory: true });
     await log.createTopic('t', { partitions: 1 });

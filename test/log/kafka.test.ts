@@ -81,6 +81,13 @@ describe.skipIf(skip !== undefined)('Kafka log', () => {
       expect(values(await readAll(eos, topic, 0, 3))).toEqual(['committed-0', 'committed-1']);
       expect(await eos.fetch(topic, 0, 6, 100)).toEqual([]);
       expect(await eos.endOffset(topic, 0)).toBe(7);
+      // read() says where to go on: past the last record, then past the commit marker, so a
+      // reader reaches the end offset although no record sits at offset 6.
+      const last = await eos.read(topic, 0, 4, 100);
+      expect(values(last.records)).toEqual(['committed-0', 'committed-1']);
+      expect(last.next).toBe(6);
+      expect(await eos.read(topic, 0, last.next, 100)).toEqual({ records: [], next: 7 });
+      expect(await eos.read(topic, 0, 0, 100)).toMatchObject({ next: 6 });
 
       expect(values(await readAll(alo, topic, 0))).toEqual([
         'aborted-0',
@@ -89,6 +96,26 @@ describe.skipIf(skip !== undefined)('Kafka log', () => {
         'committed-0',
         'committed-1',
       ]);
+    });
+
+    it('a namespace hides its prefix: topics, records, positions and errors', async () => {
+      const ns = `${unique('ns')}.`;
+      const inner = await connect({ namespace: ns });
+      try {
+        await inner.createTopic('test_topic', { partitions: 1 });
+        expect(await alo.describeTopic(`${ns}test_topic`)).toMatchObject({ partitions: 1 });
+        expect((await inner.listTopics()).map((t) => t.name)).toEqual(['test_topic']);
+        expect(await inner.describeTopic('test_topic')).toMatchObject({ name: 'test_topic' });
+        const [produced] = await inner.produce('test_topic', [{ partition: 0, timestamp: T0, key: null, value: buf('a') }]);
+        expect(produced!.topic).toBe('test_topic');
+        expect((await inner.fetch('test_topic', 0, 0, 10)).map((r) => r.topic)).toEqual(['test_topic']);
+        await inner.commit({ groupId: 'g', outputs: [], positions: [{ topic: 'test_topic', partition: 0, offset: 1 }] });
+        expect(await inner.committed('g')).toEqual([{ topic: 'test_topic', partition: 0, offset: 1 }]);
+        expect(await alo.committed(`${ns}g`)).toEqual([{ topic: `${ns}test_topic`, partition: 0, offset: 1 }]);
+        await expect(inner.fetch('missing', 0, 0, 1)).rejects.toThrow('topic missing does not exist');
+      } finally {
+        await inner.close();
+      }
     });
 
     it('read_committed does not show an open transaction until it commits', async () => {

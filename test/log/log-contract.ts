@@ -159,6 +159,25 @@ export function logContract(
         expect(all.map((r) => r.timestamp)).toEqual(batch(0, 15).map((r) => r.timestamp));
       });
 
+      it('read returns the records and where the next read starts', async () => {
+        const topic = unique('read');
+        await log.createTopic(topic, { partitions: 2 });
+        await log.produce(
+          topic,
+          Array.from({ length: 5 }, (_, i) => ({ partition: 0, timestamp: T0 + i, key: null, value: buf(`r${i}`) })),
+        );
+        const first = await log.read(topic, 0, 0, 3);
+        expect(first.records.map((r) => r.value!.toString())).toEqual(['r0', 'r1', 'r2']);
+        expect(first.next).toBe(3);
+        const rest = await log.read(topic, 0, first.next, 100);
+        expect(rest.records.map((r) => r.offset)).toEqual([3, 4]);
+        expect(rest.next).toBe(5);
+        // At the end: nothing, and the position stays where it is (it has reached endOffset).
+        expect(await log.read(topic, 0, 5, 100)).toEqual({ records: [], next: 5 });
+        expect(await log.endOffset(topic, 0)).toBe(5);
+        expect(await log.read(topic, 1, 0, 100)).toEqual({ records: [], next: 0 });
+      });
+
       it('numbers offsets densely per partition', async () => {
         const topic = unique('perpartition');
         await log.createTopic(topic, { partitions: 3 });
@@ -263,6 +282,50 @@ export function logContract(
           [a, 1, 'a1'],
           [b, 0, 'b0'],
         ]);
+      });
+
+      it('commits the end of the partitions written to outputPositions topics as positions', async () => {
+        const input = unique('in');
+        const changelog = unique('changelog');
+        const output = unique('out');
+        const group = unique('group');
+        await log.createTopic(input, { partitions: 1 });
+        await log.createTopic(changelog, { partitions: 2 });
+        await log.createTopic(output, { partitions: 1 });
+        await log.produce(changelog, [{ partition: 1, timestamp: T0, key: buf('old'), value: buf('x') }]);
+        const record = (partition: number, v: string): ProducerRecord => ({ partition, timestamp: T0, key: buf(v), value: buf(v) });
+        await log.commit({
+          groupId: group,
+          outputs: [
+            { topic: output, records: [record(0, 'o')] },
+            { topic: changelog, records: [record(1, 'a'), record(1, 'b')] },
+          ],
+          positions: [{ topic: input, partition: 0, offset: 4 }],
+          outputPositions: [changelog],
+        });
+        const sorted = async () =>
+          [...(await log.committed(group))].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
+        // Partition 1 ends after the two records (offsets 1 and 2); partition 0 was not written.
+        // The output topic, not listed, gets no position.
+        expect(await sorted()).toEqual(
+          [
+            { topic: input, partition: 0, offset: 4 },
+            { topic: changelog, partition: 1, offset: 3 },
+          ].sort((a, b) => (a.topic < b.topic ? -1 : 1)),
+        );
+        await log.commit({
+          groupId: group,
+          outputs: [{ topic: changelog, records: [record(0, 'c')] }],
+          positions: [{ topic: input, partition: 0, offset: 5 }],
+          outputPositions: [changelog],
+        });
+        expect(await sorted()).toEqual(
+          [
+            { topic: input, partition: 0, offset: 5 },
+            { topic: changelog, partition: 0, offset: 1 },
+            { topic: changelog, partition: 1, offset: 3 },
+          ].sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition)),
+        );
       });
 
       it('writes nothing when an output topic is unknown', async () => {

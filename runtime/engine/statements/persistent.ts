@@ -54,24 +54,44 @@ async function startQuery(
   }
   if (ctx.queries.has(id)) throw new SemanticError(`Query ID '${id}' already exists.`, span);
   const materialize = plan.newSource?.type === 'TABLE' ? materializedTable(ctx, plan.newSource) : undefined;
+  const groupId = ctx.groupId(id);
   const query = new PersistentQuery({
     id,
+    groupId,
     ...(materialize ? { materialize } : {}),
     sql: text,
     sink: plan.sink,
     sources: plan.sources,
     catalog: ctx.metastore,
     log: ctx.log,
+    storage: ctx.storage.forQuery(groupId),
+    commitIntervalMs: ctx.commitIntervalMs,
     offsetReset: offsetReset(ctx),
   });
-  await query.init();
+  // While the command log is replayed, queries are only registered: a later command may
+  // terminate one, and none may run before the catalog is whole (resumeQueries).
+  if (!ctx.restoring) await query.init();
   if (plan.newSource) ctx.metastore.putSource(plan.newSource);
   ctx.queries.set(id, query);
   if (!ctx.restoring) {
     await ctx.commandLog.append({ sql: text, properties: Object.fromEntries(ctx.properties), queryId: id });
   }
-  query.start();
+  if (!ctx.restoring) query.start();
   return id;
+}
+
+/**
+ * After a restart has replayed the command log: restores every query's state and positions,
+ * so that the engine answers pull queries from the committed state once it is ready, then
+ * starts them all.
+ */
+export async function resumeQueries(ctx: EngineContext): Promise<void> {
+  const all = [...ctx.materializers.values(), ...ctx.queries.values()];
+  for (const q of all) {
+    // A query that cannot start (say its topic is gone) retries in its own loop, in ERROR.
+    await q.init().catch(() => undefined);
+  }
+  for (const q of all) q.start();
 }
 
 export async function createAsSelect(

@@ -10,7 +10,7 @@
 //
 // With read_committed, a range may hold only transaction markers or aborted records; the
 // fetcher then reads on, so a fetch below the end never returns nothing.
-import type { LogRecord } from '../log.js';
+import type { LogRecord, ReadResult } from '../log.js';
 import { isOffsetOutOfRange, isRetriable, isUnknownTopic, sleep } from './errors.js';
 import { EARLIEST, ISOLATION, visibleMessages, type IsolationLevel, type KFetchPartition } from './kafkajs-internals.js';
 import type { PartitionMetadata } from './metadata.js';
@@ -50,22 +50,22 @@ export class Fetcher {
     private readonly isolation: IsolationLevel,
   ) {}
 
-  async fetch(topic: string, partition: number, offset: number, maxRecords: number): Promise<readonly LogRecord[]> {
+  async fetch(topic: string, partition: number, offset: number, maxRecords: number): Promise<ReadResult> {
     await this.metadata.checkPartition(topic, partition);
-    if (maxRecords <= 0) return [];
+    if (maxRecords <= 0) return { records: [], next: offset };
     const reads = this.partitionReads(topic, partition);
     for (let from = offset; ; ) {
       const window = reads.windows.find((w) => w.from <= from && from < w.to) ?? (await this.load(reads, topic, partition, from));
-      if (window === undefined) return []; // nothing at or after `from`
+      if (window === undefined) return { records: [], next: from }; // nothing at or after `from`
       const first = firstAtOrAfter(window.records, from);
       if (first < window.records.length) {
-        const out = window.records.slice(first, first + maxRecords);
+        const records = window.records.slice(first, first + maxRecords);
         // When the next read is likely to finish this window, fetch the one after meanwhile.
         if (first + 2 * maxRecords >= window.records.length) this.prefetch(reads, topic, partition, window);
-        return out;
+        return { records, next: records[records.length - 1]!.offset + 1 };
       }
       // [from, window.to) holds no visible record (markers, aborted records): read on.
-      if (window.to <= from) return [];
+      if (window.to <= from) return { records: [], next: from };
       from = window.to;
     }
   }

@@ -4,15 +4,20 @@
 // Two kafkajs Clusters (sets of connections) are used: one for admin requests, produce, reads
 // and offsets, and one only for waitForData's long-poll Fetches, which a broker holds for up to
 // half a second and which would otherwise queue every read behind them.
-import type { Commit, Log, LogRecord, Position, ProducerRecord, TopicConfig, TopicInfo } from '../log.js';
+import type { Commit, Log, LogRecord, Position, ProducerRecord, ReadResult, TopicConfig, TopicInfo } from '../log.js';
+import { isRetriable, sleep } from './errors.js';
 import { Fetcher } from './fetcher.js';
 import { ISOLATION, LATEST, createCluster, type Connection, type IsolationLevel } from './kafkajs-internals.js';
 import { kafkajsLevel, lineLogCreator } from './logger.js';
 import { PartitionMetadata } from './metadata.js';
+import { Namespace } from './namespace.js';
 import { resolveOptions, type KafkaLogOptions, type ProcessingGuarantee, type ResolvedKafkaLogOptions } from './options.js';
 import { TopicAdmin } from './topics.js';
 import { DataWatcher } from './watcher.js';
 import { Writer } from './writer.js';
+
+/** How long a created topic may take to be served by its leaders. */
+const SERVING_WAIT_MS = 15_000;
 
 export class KafkaLog implements Log {
   readonly kind = 'kafka';
@@ -25,10 +30,12 @@ export class KafkaLog implements Log {
   private readonly fetcher: Fetcher;
   private readonly writer: Writer;
   private readonly watcher: DataWatcher;
+  private readonly ns: Namespace;
   private closed = false;
 
   private constructor(options: ResolvedKafkaLogOptions) {
     this.processingGuarantee = options.processingGuarantee;
+    this.ns = new Namespace(options.namespace ?? '');
     // Readers see what the guarantee promises: under exactly-once, only committed transactions.
     const isolation: IsolationLevel =
       options.processingGuarantee === 'exactly_once_v2' ? ISOLATION.READ_COMMITTED : ISOLATION.READ_UNCOMMITTED;
@@ -73,62 +80,109 @@ export class KafkaLog implements Log {
     return log;
   }
 
-  createTopic(name: string, config: TopicConfig): Promise<void> {
-    return this.topics.create(name, config);
+  async createTopic(name: string, config: TopicConfig): Promise<void> {
+    const topic = this.ns.outer(name);
+    await this.named(this.topics.create(topic, config));
+    // A broker publishes new metadata before it has created the partitions it leads: for that
+    // moment, reads and writes fail as if the topic did not exist. Created means usable.
+    const deadline = Date.now() + SERVING_WAIT_MS;
+    for (let p = 0; p < config.partitions; p++) {
+      for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
+        try {
+          await this.fetcher.listOffset(topic, p, LATEST);
+          break;
+        } catch (e) {
+          if (!isRetriable(e) || Date.now() > deadline) throw this.ns.error(e);
+          await sleep(delay);
+        }
+      }
+    }
   }
 
   async deleteTopic(name: string): Promise<void> {
-    await this.topics.delete(name);
-    this.fetcher.forget(name);
-    this.writer.forget(name);
-    this.watcher.forget(name);
+    const topic = this.ns.outer(name);
+    await this.named(this.topics.delete(topic));
+    this.fetcher.forget(topic);
+    this.writer.forget(topic);
+    this.watcher.forget(topic);
   }
 
-  describeTopic(name: string): Promise<TopicInfo | undefined> {
-    return this.topics.describe(name);
+  async describeTopic(name: string): Promise<TopicInfo | undefined> {
+    const info = await this.topics.describe(this.ns.outer(name));
+    return info && this.ns.info(info);
   }
 
-  listTopics(): Promise<readonly TopicInfo[]> {
-    return this.topics.list();
+  async listTopics(): Promise<readonly TopicInfo[]> {
+    if (this.ns.empty) return this.topics.list();
+    return (await this.topics.list((name) => this.ns.owns(name))).map((t) => this.ns.info(t));
   }
 
   async produce(topic: string, records: readonly ProducerRecord[]): Promise<readonly LogRecord[]> {
-    const appended = await this.writer.produce([{ topic, records }]);
-    if (appended.length > 0) this.watcher.notify(topic);
-    return appended;
+    const outer = this.ns.outer(topic);
+    const appended = await this.named(this.writer.produce([{ topic: outer, records }]));
+    if (appended.length > 0) this.watcher.notify(outer);
+    return this.ns.records(appended);
   }
 
-  fetch(topic: string, partition: number, offset: number, maxRecords: number): Promise<readonly LogRecord[]> {
-    return this.fetcher.fetch(topic, partition, offset, maxRecords);
+  async fetch(topic: string, partition: number, offset: number, maxRecords: number): Promise<readonly LogRecord[]> {
+    return (await this.read(topic, partition, offset, maxRecords)).records;
+  }
+
+  async read(topic: string, partition: number, offset: number, maxRecords: number): Promise<ReadResult> {
+    const result = await this.named(this.fetcher.fetch(this.ns.outer(topic), partition, offset, maxRecords));
+    return this.ns.empty ? result : { records: this.ns.records(result.records), next: result.next };
   }
 
   async endOffset(topic: string, partition: number): Promise<number> {
-    await this.metadata.checkPartition(topic, partition);
-    return this.fetcher.listOffset(topic, partition, LATEST);
+    const outer = this.ns.outer(topic);
+    await this.named(this.metadata.checkPartition(outer, partition));
+    return this.fetcher.listOffset(outer, partition, LATEST);
   }
 
   async startOffset(topic: string, partition: number): Promise<number> {
-    await this.metadata.checkPartition(topic, partition);
-    return this.fetcher.startOffset(topic, partition);
+    const outer = this.ns.outer(topic);
+    await this.named(this.metadata.checkPartition(outer, partition));
+    return this.fetcher.startOffset(outer, partition);
   }
 
-  committed(groupId: string): Promise<readonly Position[]> {
-    return this.writer.committed(groupId);
+  async committed(groupId: string): Promise<readonly Position[]> {
+    return this.ns.innerPositions(await this.writer.committed(this.ns.outer(groupId)));
   }
 
   async commit(commit: Commit): Promise<readonly LogRecord[]> {
-    const appended = await this.writer.commit(commit);
-    for (const output of commit.outputs) if (output.records.length > 0) this.watcher.notify(output.topic);
-    return appended;
+    const outer: Commit = this.ns.empty
+      ? commit
+      : {
+          ...commit,
+          groupId: this.ns.outer(commit.groupId),
+          outputs: commit.outputs.map((o) => ({ topic: this.ns.outer(o.topic), records: o.records })),
+          positions: this.ns.outerPositions(commit.positions),
+          ...(commit.outputPositions ? { outputPositions: commit.outputPositions.map((t) => this.ns.outer(t)) } : {}),
+        };
+    const appended = await this.named(this.writer.commit(outer));
+    for (const output of outer.outputs) if (output.records.length > 0) this.watcher.notify(output.topic);
+    return this.ns.records(appended);
   }
 
   deleteGroup(groupId: string): Promise<void> {
-    return this.writer.deleteGroup(groupId);
+    return this.writer.deleteGroup(this.ns.outer(groupId));
   }
 
   waitForData(topics: readonly string[], timeoutMs: number): Promise<void> {
     if (this.closed) return Promise.resolve();
-    return this.watcher.wait(topics, timeoutMs);
+    return this.watcher.wait(
+      topics.map((t) => this.ns.outer(t)),
+      timeoutMs,
+    );
+  }
+
+  /** Errors of a request name topics as the caller knows them (see Namespace). */
+  private async named<T>(request: Promise<T>): Promise<T> {
+    try {
+      return await request;
+    } catch (e) {
+      throw this.ns.error(e);
+    }
   }
 
   async close(): Promise<void> {

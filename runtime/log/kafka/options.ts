@@ -29,6 +29,11 @@ export interface KafkaLogOptions {
   readonly connectionTimeoutMs?: number;
   readonly requestTimeoutMs?: number;
   /**
+   * A prefix on every topic and consumer group, which callers never see: topics outside it are
+   * not listed, and names in records, positions and errors come back without it.
+   */
+  readonly namespace?: string;
+  /**
    * kafkajs logs retries it recovers from as errors; the Log reports failures by throwing, so
    * by default nothing is printed. Anything else prints one line per entry to stderr.
    */

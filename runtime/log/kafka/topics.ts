@@ -11,6 +11,7 @@ const CONFIG_NAMES = ['retention.ms', 'cleanup.policy'];
 const KAFKA_INTERNAL = new Set(['__consumer_offsets', '__transaction_state']);
 /** How long a created or deleted topic may take to appear in (or leave) the brokers' metadata. */
 const PROPAGATION_MS = 15_000;
+const LIST_ATTEMPTS = 5;
 
 export class TopicAdmin {
   constructor(
@@ -75,12 +76,20 @@ export class TopicAdmin {
     return info;
   }
 
-  async list(): Promise<readonly TopicInfo[]> {
-    const broker = await this.metadata.anyBroker();
-    const { topicMetadata } = await broker.metadata([]);
-    const topics = topicMetadata.filter((t) => !t.isInternal && !KAFKA_INTERNAL.has(t.topic));
-    const infos = await this.withConfigs(topics);
-    return infos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  /** Every topic (that `wanted` accepts), with its settings. */
+  async list(wanted: (name: string) => boolean = () => true): Promise<readonly TopicInfo[]> {
+    for (let attempt = 1; ; attempt++) {
+      const broker = await this.metadata.anyBroker();
+      const { topicMetadata } = await broker.metadata([]);
+      const topics = topicMetadata.filter((t) => !t.isInternal && !KAFKA_INTERNAL.has(t.topic) && wanted(t.topic));
+      try {
+        const infos = await this.withConfigs(topics);
+        return infos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      } catch (e) {
+        // A topic deleted (by anyone) between the two requests: list again without it.
+        if (!isUnknownTopic(e) || attempt >= LIST_ATTEMPTS) throw e;
+      }
+    }
   }
 
   /** Fresh metadata of one topic from a broker (not the cache), or undefined if it is absent. */

@@ -11,6 +11,7 @@
 // the same partition in both modes; kafkajs's partitioner only reads the chosen partition back.
 import type { Producer, RecordMetadata, TopicMessages } from 'kafkajs';
 import type { Commit, LogRecord, Position, ProducerRecord, TopicRecords } from '../log.js';
+import { outputEnds } from '../output-ends.js';
 import { RoundRobinCounter, partitionFor } from '../partitioner.js';
 import { errorType, isRetriable, sleep } from './errors.js';
 import { createClusterProducer, type Connection, type KBroker } from './kafkajs-internals.js';
@@ -28,7 +29,8 @@ const PRODUCE_RETRY = { retries: 8, initialRetryTime: 20, maxRetryTime: 2_000 };
 const CONCURRENT_ATTEMPTS = 100;
 /** How long a commit waits for its transaction's markers before it returns anyway. */
 const VISIBILITY_WAIT_MS = 5_000;
-const COORDINATOR_ATTEMPTS = 4;
+// A coordinator moves or reloads (a busy broker: seconds); together the waits span about 4 s.
+const COORDINATOR_ATTEMPTS = 8;
 
 interface Planned {
   readonly topic: string;
@@ -73,11 +75,12 @@ export class Writer {
       case 'at_least_once': {
         const appended = planned.length === 0 ? [] : await this.produceWith(planned);
         // Only after the outputs are in: a crash here replays the batch rather than losing it.
-        if (commit.positions.length > 0) await this.commitOffsets(commit.groupId, commit.positions);
+        const positions = [...commit.positions, ...outputEnds(appended, commit.outputPositions)];
+        if (positions.length > 0) await this.commitOffsets(commit.groupId, positions);
         return appended;
       }
       case 'exactly_once_v2':
-        return this.commitTransaction(commit.groupId, planned, commit.positions);
+        return this.commitTransaction(commit.groupId, planned, commit.positions, commit.outputPositions);
       default: {
         const never: never = this.options.processingGuarantee;
         throw new Error(`unknown processing guarantee ${String(never)}`);
@@ -200,14 +203,17 @@ export class Writer {
   private async commitTransaction(
     groupId: string,
     planned: readonly Planned[],
-    positions: readonly Position[],
+    inputPositions: readonly Position[],
+    outputPositions: readonly string[] | undefined,
   ): Promise<readonly LogRecord[]> {
-    if (planned.length === 0 && positions.length === 0) return [];
+    if (planned.length === 0 && inputPositions.length === 0) return [];
     const slot = this.transactionalSlot(groupId);
+    let positions: readonly Position[] = inputPositions;
     const run = slot.queue.then(async () => {
       const txn = await slot.producer.transaction();
       try {
         const appended = await this.send(planned, (topicMessages) => txn.sendBatch({ topicMessages: typed(topicMessages), acks: -1 }));
+        positions = [...inputPositions, ...outputEnds(appended, outputPositions)];
         if (positions.length > 0) {
           const topics = offsetTopics(positions);
           await retryConcurrent(() => txn.sendOffsets({ consumerGroupId: groupId, topics }));
@@ -309,7 +315,7 @@ export class Writer {
         this.coordinators.delete(groupId);
         if (attempt >= COORDINATOR_ATTEMPTS || !isRetriable(e)) throw e;
         await this.metadata.refresh();
-        await sleep(50 * attempt);
+        await sleep(Math.min(50 * 2 ** attempt, 1_000));
       }
     }
   }
@@ -329,13 +335,28 @@ function offsetTopics(positions: readonly Position[]): { topic: string; partitio
   return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
 }
 
-/** kafkajs retries CONCURRENT_TRANSACTIONS when adding partitions, not when adding offsets. */
+/**
+ * Errors of adding offsets to a transaction that clear by themselves: retry, in the same
+ * transaction. kafkajs names the group coordinator's errors GROUP_* (its own retry list for
+ * TxnOffsetCommit uses other names, so it never retries them).
+ */
+const OFFSETS_RETRIABLE = new Set([
+  'CONCURRENT_TRANSACTIONS',
+  'GROUP_COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'GROUP_LOAD_IN_PROGRESS',
+]);
+
+/**
+ * kafkajs retries CONCURRENT_TRANSACTIONS when adding partitions, not when adding offsets; nor
+ * a group coordinator that is moving or loading.
+ */
 async function retryConcurrent<T>(request: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();
     } catch (e) {
-      if (errorType(e) !== 'CONCURRENT_TRANSACTIONS' || attempt >= CONCURRENT_ATTEMPTS) throw e;
+      if (!OFFSETS_RETRIABLE.has(errorType(e) ?? '') || attempt >= CONCURRENT_ATTEMPTS) throw e;
       await sleep(Math.min(5 * attempt, 50));
     }
   }
