@@ -2,55 +2,19 @@
 // points several times, restarted each time, and the sink must finally hold every expected
 // output exactly once.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../runtime/engine/engine.js';
 import { EmbeddedLog } from '../../runtime/log/embedded/embedded-log.js';
-
-const RECORDS = 100_000;
-const ROOT = join(import.meta.dirname, '..', '..');
+import { runChild as runChildProcess, seededRandom } from './harness.js';
 
 /** Runs the child; in 'run' mode it is SIGKILLed once it reports `killAt` processed records. */
-function runChild(dir: string, mode: 'run' | 'finish', killAt?: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/crash/crash-child.ts'), dir, mode], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    // If the child runs out of input before reaching killAt, kill it anyway after a while.
-    const deadline = killAt !== undefined ? setTimeout(() => child.kill('SIGKILL'), 5000) : undefined;
-    child.stdout.on('data', (d) => {
-      out = (out + String(d)).slice(-2000);
-      const last = /progress (\d+)\n(?![\s\S]*progress)/.exec(out);
-      if (killAt !== undefined && last && Number(last[1]) >= killAt) {
-        child.kill('SIGKILL');
-        killAt = undefined;
-      }
-    });
-    child.stderr.on('data', (d) => (err += String(d)));
-    child.on('exit', (code, signal) => {
-      clearTimeout(deadline);
-      if (signal === 'SIGKILL' || code === 0) resolve(out);
-      else reject(new Error(`child exited ${code}: ${err}`));
-    });
-  });
-}
+const runChild = (dir: string, mode: 'run' | 'finish', killAt?: number): Promise<string> =>
+  runChildProcess({ script: 'test/crash/crash-child.ts', args: [dir], mode, ...(killAt !== undefined ? { killAt } : {}), deadlineMs: 5000 });
 
-/** A seeded PRNG so a failing run can be reproduced. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const RECORDS = 100_000;
 
 describe('crash safety', () => {
   it('delivers every output exactly once across repeated SIGKILLs', { timeout: 300_000 }, async () => {
@@ -75,7 +39,7 @@ describe('crash safety', () => {
         CREATE STREAM odd AS SELECT id, v * 2 AS doubled FROM nums WHERE v % 2 = 1;`);
       await setup.close();
 
-      const rand = mulberry32(20261122);
+      const rand = seededRandom(20261122);
       const progress: number[] = [];
       for (let k = 0; k < 5; k++) {
         await runChild(dir, 'run', 1000 + Math.floor(rand() * 15_000));

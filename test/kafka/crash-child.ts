@@ -4,6 +4,7 @@
 //   crash-child.ts '{"brokers": [...], "namespace": "...", "dataDir": "..."}' run|finish
 
 import { Engine } from '../../runtime/engine/engine.js';
+import { childMain } from '../crash/harness.js';
 
 const [config, mode] = process.argv.slice(2);
 const { brokers, namespace, dataDir } = JSON.parse(config!) as { brokers: string[]; namespace: string; dataDir: string };
@@ -13,16 +14,4 @@ const engine = new Engine({
   dataDir,
   properties: { 'processing.guarantee': 'exactly_once_v2' },
 });
-await engine.execute('SHOW QUERIES;');
-process.stdout.write('ready\n');
-if (mode === 'finish') {
-  await engine.drain();
-  await engine.close();
-  process.stdout.write('done\n');
-} else {
-  // The queries' own loops run in the background; report how far they got until SIGKILL.
-  setInterval(() => {
-    const processed = engine.queryStats().reduce((n, q) => n + q.processed, 0);
-    process.stdout.write(`progress ${processed}\n`);
-  }, 5);
-}
+await childMain(engine, mode!, 5);

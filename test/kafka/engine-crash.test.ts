@@ -3,7 +3,6 @@
 // the same state directory (left behind its changelogs by the kill) or a fresh one. In the end
 // the projection holds every output exactly once, and the aggregate counts every input exactly
 // once: no committed change lost, none applied twice.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,60 +10,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Engine } from '../../runtime/engine/engine.js';
 import { KafkaLog } from '../../runtime/log/kafka/kafka-log.js';
 import { kafkaSkipReason, reportSkipped, sharedCluster, type KafkaCluster } from './broker.js';
+import { runChild as runChildProcess, seededRandom } from '../crash/harness.js';
 
 const skip = kafkaSkipReason();
 if (skip !== undefined) reportSkipped(skip);
 
 const RECORDS = 40_000;
 const BUCKETS = 7;
-const ROOT = path.join(import.meta.dirname, '..', '..');
-
-interface ChildConfig {
-  readonly brokers: readonly string[];
-  readonly namespace: string;
-  readonly dataDir: string;
-}
 
 /**
  * Runs the child; in 'run' mode it is SIGKILLed `delayMs` after it reports `killAt` processed
  * records (a commit has just completed: the delay moves the kill into the work that follows).
  */
-function runChild(config: ChildConfig, mode: 'run' | 'finish', killAt?: number, delayMs = 0): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/kafka/crash-child.ts'), JSON.stringify(config), mode], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    // If the child runs out of input before reaching killAt, kill it anyway after a while.
-    const deadline = killAt !== undefined ? setTimeout(() => child.kill('SIGKILL'), 10_000) : undefined;
-    child.stdout.on('data', (d) => {
-      out = (out + String(d)).slice(-2000);
-      const last = /progress (\d+)\n(?![\s\S]*progress)/.exec(out);
-      if (killAt !== undefined && last && Number(last[1]) >= killAt) {
-        setTimeout(() => child.kill('SIGKILL'), delayMs);
-        killAt = undefined;
-      }
-    });
-    child.stderr.on('data', (d) => (err += String(d)));
-    child.on('exit', (code, signal) => {
-      clearTimeout(deadline);
-      if (signal === 'SIGKILL' || code === 0) resolve(out);
-      else reject(new Error(`child exited ${code}: ${err}`));
-    });
+const runChild = (config: ChildConfig, mode: 'run' | 'finish', killAt?: number, delayMs = 0): Promise<string> =>
+  runChildProcess({
+    script: 'test/kafka/crash-child.ts',
+    args: [JSON.stringify(config)],
+    mode,
+    ...(killAt !== undefined ? { killAt } : {}),
+    delayMs,
+    deadlineMs: 10_000,
   });
-}
 
-/** A seeded PRNG so a failing run can be reproduced. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+interface ChildConfig {
+  readonly brokers: readonly string[];
+  readonly namespace: string;
+  readonly dataDir: string;
 }
 
 describe.skipIf(skip !== undefined)('Engine on Kafka: crash safety', () => {
@@ -117,7 +88,7 @@ describe.skipIf(skip !== undefined)('Engine on Kafka: crash safety', () => {
     // queries): the kill lands anywhere in the work that follows. The third run starts from a
     // fresh state directory.
     const progress: number[] = [];
-    const rand = mulberry32(20260214);
+    const rand = seededRandom(20260214);
     for (const [k, killAt] of [1_000, 8_000, 4_000, 12_000].entries()) {
       const out = await runChild(config(k === 2 ? tempDir() : stateDir), 'run', killAt, Math.floor(rand() * 60));
       progress.push(Number(/progress (\d+)\n(?![\s\S]*progress)/.exec(out)?.[1] ?? -1));
