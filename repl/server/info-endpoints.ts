@@ -6,22 +6,18 @@
 //   POST /close-query {queryId} → ends that push query; 200 with an empty body
 //   GET  /metrics             → Prometheus text
 
-import { COMMAND_TOPIC } from '../../runtime/engine/command-log.js';
-import { EmbeddedLog } from '../../runtime/log/embedded/embedded-log.js';
 import type { ServerContext } from './context.js';
 import { badRequest, notFound, requireString } from './errors.js';
 import type { Exchange } from './exchange.js';
 
-/** Sluice has one service per process (ksqlDB's default service id). */
-const SERVICE_ID = 'default_';
-
 export async function handleInfo(ex: Exchange, server: ServerContext): Promise<void> {
-  const log = await server.engine.log();
   ex.send(200, {
     KsqlServerInfo: {
       version: server.version,
-      kafkaClusterId: log instanceof EmbeddedLog ? 'sluice-embedded' : 'kafka',
-      ksqlServiceId: SERVICE_ID,
+      kafkaClusterId: (await server.engine.kafkaClusterId()) ?? 'unknown',
+      // ksqlDB's service ids end in `_` by convention (its default is `default_`), as they
+      // prefix internal names directly; Sluice's is the id alone and adds the `_` itself.
+      ksqlServiceId: `${await server.engine.serviceId()}_`,
       serverStatus: 'RUNNING',
     },
   });
@@ -39,7 +35,8 @@ export async function handleHealthcheck(ex: Exchange, server: ServerContext): Pr
   const details = {
     metastore: await check(async () => server.engine.sources()),
     kafka: await check(async () => {
-      if (!(await (await server.engine.log()).describeTopic(COMMAND_TOPIC))) throw new Error('no command topic');
+      // The engine's own command topic: Kafka mode names it after the service id.
+      if (!(await (await server.engine.log()).describeTopic(await server.engine.commandTopic()))) throw new Error('no command topic');
     }),
     commandRunner: await check(async () => server.commands.next()),
   };

@@ -1,15 +1,15 @@
 // GET /metrics: Prometheus text format (prom-client), on a registry of the server's own so
 // that two servers in one process don't share counters. Per persistent query: records in,
 // records out, records that failed and late records dropped (counters read from the engine
-// at scrape time), and consumer lag (log end minus committed position, summed over its input
-// partitions). Pull and push queries: counts and latency histograms kept by the server.
+// at scrape time), and consumer lag (log end minus the position committed by the query's own
+// consumer group, whichever the mode, summed over its input partitions). Pull and push
+// queries: counts and latency histograms kept by the server.
 // State: rows in each state store and materialised table of the embedded log's SQLite file.
 
 import client from 'prom-client';
 import type { Engine } from '../../runtime/engine/engine.js';
 import { EmbeddedLog } from '../../runtime/log/embedded/embedded-log.js';
 import type { Log } from '../../runtime/log/log.js';
-import { groupIdFor } from '../../runtime/query/persistent-query.js';
 
 /** Latency buckets in seconds: pull queries answer in tens of µs, so the low end is fine-grained. */
 const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -53,8 +53,10 @@ export class ServerMetrics {
       registers,
       async collect() {
         this.reset();
-        const log = await engine.log();
-        for (const q of engine.queries()) this.set({ query_id: q.id }, await consumerLag(log, q.id));
+        // A log that cannot answer now (a broker down, a topic deleted mid-scrape) leaves the
+        // lag out of this scrape rather than failing the whole of /metrics.
+        const positions = await engine.queryPositions().catch(() => []);
+        for (const q of positions) this.set({ query_id: q.id }, consumerLag(q.partitions));
       },
     });
 
@@ -65,8 +67,10 @@ export class ServerMetrics {
       registers,
       async collect() {
         this.reset();
-        const ids = engine.queries().map((q) => q.id);
-        for (const t of stateTables(await engine.log(), 'state_')) this.set({ store: t.name, query_id: queryOfStore(t.name, ids) ?? '' }, t.rows);
+        const tables = stateTables(await engine.log(), 'state_');
+        if (tables.length === 0) return;
+        const groups = (await engine.queryPositions().catch(() => [])).map((q) => ({ id: q.id, groupId: q.groupId }));
+        for (const t of tables) this.set({ store: t.name, query_id: queryOfStore(t.name, groups) ?? '' }, t.rows);
       },
     });
     new client.Gauge({
@@ -148,10 +152,14 @@ function processMetrics(): client.Registry {
   return processRegistry;
 }
 
-/** Log end minus committed position, summed over the query's committed input partitions. */
-async function consumerLag(log: Log, queryId: string): Promise<number> {
+/**
+ * Partition end minus committed position, summed over the query's input partitions. A
+ * partition it never committed on (it could not start) counts nothing: there is no position
+ * to measure from.
+ */
+function consumerLag(partitions: readonly { readonly committed: number | undefined; readonly end: number }[]): number {
   let lag = 0;
-  for (const p of await log.committed(groupIdFor(queryId))) lag += Math.max(0, (await log.endOffset(p.topic, p.partition)) - p.offset);
+  for (const p of partitions) if (p.committed !== undefined) lag += Math.max(0, p.end - p.committed);
   return lag;
 }
 
@@ -168,13 +176,13 @@ function stateTables(log: Log, prefix: 'state_' | 'mv_'): { name: string; rows: 
 
 /**
  * The query a state table belongs to: stores are named after the query's consumer group
- * (`state_` + groupIdFor(id) + `_groups`…), so the longest running query id that fits.
+ * (`state_` + its group id + `_groups`…), so the query with the longest group id that fits.
  */
-function queryOfStore(table: string, queryIds: readonly string[]): string | undefined {
-  let best: string | undefined;
-  for (const id of queryIds) {
-    const prefix = `state_${groupIdFor(id).replace(/[^A-Za-z0-9_]/g, '_')}_`;
-    if (table.startsWith(prefix) && (best === undefined || id.length > best.length)) best = id;
+function queryOfStore(table: string, queries: readonly { readonly id: string; readonly groupId: string }[]): string | undefined {
+  let best: { id: string; groupId: string } | undefined;
+  for (const q of queries) {
+    const prefix = `state_${q.groupId.replace(/[^A-Za-z0-9_]/g, '_')}_`;
+    if (table.startsWith(prefix) && (best === undefined || q.groupId.length > best.groupId.length)) best = q;
   }
-  return best;
+  return best?.id;
 }

@@ -12,13 +12,15 @@ import type { SourceInfo } from '../../planner/catalog.js';
 import { plannerConfig, type PlannerConfig } from '../../planner/config.js';
 import { SemanticError } from '../../planner/errors.js';
 import { defaultRegistry } from '../functions/registry.js';
+import { EmbeddedLog } from '../log/embedded/embedded-log.js';
 import type { Log } from '../log/log.js';
 import { queryInfo, type PersistentQuery } from '../query/persistent-query.js';
 import { PROCESSING_LOG_SOURCE } from '../query/processing-log.js';
 import { runTransientQuery, type QueryHandle } from '../query/push-query.js';
 import type { EngineOptions, QueryInfo, StatementResult } from './api.js';
 import { SluiceError } from './api.js';
-import { openBackend } from './backend.js';
+import { DEFAULT_SERVICE_ID, openBackend } from './backend.js';
+import { fetchClusterId } from './cluster-id.js';
 import { CommandLog } from './command-log.js';
 import { offsetReset, type EngineContext } from './context.js';
 import { toSluiceError } from './errors.js';
@@ -40,6 +42,8 @@ export class Engine {
   private closed = false;
   /** Pull-query plans by statement up to its literals (bounded; stale once the catalog changes). */
   private readonly pullCache = new PullCache();
+  /** The Kafka cluster's id, once asked (see kafkaClusterId). */
+  private clusterId: Promise<string | undefined> | undefined;
 
   constructor(private readonly options: EngineOptions = {}) {
     this.ready = this.init();
@@ -354,6 +358,68 @@ export class Engine {
   /** The command log's topic: `_sluice_<serviceId>_commands` in Kafka mode. */
   async commandTopic(): Promise<string> {
     return (await this.ready).commandLog.topic;
+  }
+
+  /**
+   * Where each persistent query stands on its input partitions: the position its consumer
+   * group has committed (undefined before its first commit) and the partition's end. Their
+   * difference is the query's lag. The group is the one the query really commits to, which
+   * depends on the mode (`_sluice_<serviceId>_query_<id>` on Kafka), hence here and not in
+   * a caller that would have to guess it.
+   */
+  async queryPositions(): Promise<
+    readonly {
+      readonly id: string;
+      readonly groupId: string;
+      readonly partitions: readonly { readonly topic: string; readonly partition: number; readonly committed: number | undefined; readonly end: number }[];
+    }[]
+  > {
+    const ctx = await this.ready;
+    return Promise.all(
+      [...ctx.queries.values()].map(async (q) => {
+        // Committed positions first, ends second: ends only grow, so the lag is never negative.
+        const committed = new Map((await ctx.log.committed(q.groupId)).map((p) => [`${p.topic}/${p.partition}`, p.offset]));
+        const inputs = await Promise.all(q.inputTopics.map(async (topic) => ({ topic, info: await ctx.log.describeTopic(topic) })));
+        const partitions = await Promise.all(
+          // A topic deleted under the query has nothing left to measure.
+          inputs.flatMap(({ topic, info }) =>
+            Array.from({ length: info?.partitions ?? 0 }, async (_, partition) => ({
+              topic,
+              partition,
+              committed: committed.get(`${topic}/${partition}`),
+              end: await ctx.log.endOffset(topic, partition),
+            })),
+          ),
+        );
+        return { id: q.id, groupId: q.groupId, partitions };
+      }),
+    );
+  }
+
+  /**
+   * The service id, without the trailing `_` of ksqlDB's `ksql.service.id` convention: the one
+   * given in Kafka mode, where it names the command topic and consumer groups; embedded, the
+   * default (one service per data directory).
+   */
+  async serviceId(): Promise<string> {
+    const ctx = await this.ready;
+    return ctx.log instanceof EmbeddedLog ? DEFAULT_SERVICE_ID : (this.options.serviceId ?? DEFAULT_SERVICE_ID);
+  }
+
+  /**
+   * The id of the Kafka cluster the engine runs on (asked once, then cached), 'sluice-embedded'
+   * embedded, undefined when it cannot be told (a Log brought without its Kafka options, or a
+   * cluster not answering now: asked again next time).
+   */
+  async kafkaClusterId(): Promise<string | undefined> {
+    const ctx = await this.ready;
+    if (ctx.log instanceof EmbeddedLog) return 'sluice-embedded';
+    if (this.options.kafka === undefined) return undefined;
+    this.clusterId ??= fetchClusterId(this.options.kafka).catch(() => {
+      this.clusterId = undefined;
+      return undefined;
+    });
+    return this.clusterId;
   }
 
   async close(): Promise<void> {
