@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../repl/server/index.js';
 import { Engine } from '../../runtime/engine/engine.js';
+import { lagProbe, LAG_DDL as DDL } from '../server/lag-probe.js';
 import { client, type Client } from '../server/client.js';
 import { kafkaSkipReason, reportSkipped, sharedCluster, type KafkaCluster } from './broker.js';
 
@@ -18,9 +19,6 @@ const skip = kafkaSkipReason();
 if (skip !== undefined) reportSkipped(skip);
 
 const SERVICE = 'metrics';
-const DDL =
-  "CREATE STREAM readings (id INT KEY, v INT) WITH (kafka_topic='readings', value_format='JSON', partitions=2);" +
-  "CREATE STREAM high WITH (kafka_topic='high', partitions=2) AS SELECT id, v FROM readings WHERE v > 10;";
 
 describe.skipIf(skip !== undefined)('sluice server on Kafka: /metrics and /info', () => {
   let cluster: KafkaCluster;
@@ -49,17 +47,8 @@ describe.skipIf(skip !== undefined)('sluice server on Kafka: /metrics and /info'
     await engine?.close();
   });
 
-  const lagOf = async (queryId: string): Promise<number> => {
-    const m = await c.call('GET', '/metrics');
-    expect(m.status).toBe(200);
-    const line = new RegExp(`^sluice_query_consumer_lag\\{query_id="${queryId}"\\} (\\S+)$`, 'm').exec(m.text);
-    expect(line, `no lag line for ${queryId}`).not.toBeNull();
-    return Number(line![1]);
-  };
-  const insert = async (from: number, n: number): Promise<void> => {
-    const values = Array.from({ length: n }, (_, i) => `INSERT INTO readings (id, v) VALUES (${from + i}, ${from + i});`).join('');
-    expect((await c.call('POST', '/ksql', { ksql: values })).status).toBe(200);
-  };
+  const lagOf = (queryId: string) => lagProbe(c).lagOf(queryId);
+  const insert = (from: number, n: number) => lagProbe(c).insert(from, n);
 
   it('/metrics lag counts what the query’s own group has not committed, then goes to 0', async () => {
     const id = engine.queries()[0]!.id;
