@@ -4,7 +4,8 @@
 // (`startCluster({ brokers: 3 })`) and kill and restart single nodes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { inject } from 'vitest';
+import os from 'node:os';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { readCluster, startCluster, type KafkaCluster } from './cluster.js';
 
 export { kafkaSkipReason, killNode, restartNode, startCluster, stopCluster, type KafkaCluster } from './cluster.js';
@@ -14,6 +15,32 @@ const START_TIMEOUT_MS = 240_000;
 /** Tells the run's global setup, which prints one line for all skipped Kafka tests. */
 export function reportSkipped(reason: string): void {
   fs.writeFileSync(path.join(inject('sluiceKafka').dir, 'skipped'), reason);
+}
+
+/**
+ * For a describe block of engine tests on the shared broker: the cluster (once beforeAll has
+ * run) and temporary state directories, removed after the block.
+ */
+export function kafkaTestbed(prefix: string): { cluster(): KafkaCluster; tempDir(): string } {
+  let cluster: KafkaCluster | undefined;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    cluster = await sharedCluster();
+  });
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return {
+    cluster: () => {
+      if (!cluster) throw new Error('the Kafka cluster is not started yet (use it inside a test)');
+      return cluster;
+    },
+    tempDir: () => {
+      const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+      dirs.push(d);
+      return d;
+    },
+  };
 }
 
 let shared: Promise<KafkaCluster> | undefined;

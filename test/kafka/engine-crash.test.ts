@@ -3,13 +3,10 @@
 // the same state directory (left behind its changelogs by the kill) or a fresh one. In the end
 // the projection holds every output exactly once, and the aggregate counts every input exactly
 // once: no committed change lost, none applied twice.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../runtime/engine/engine.js';
 import { KafkaLog } from '../../runtime/log/kafka/kafka-log.js';
-import { kafkaSkipReason, reportSkipped, sharedCluster, type KafkaCluster } from './broker.js';
+import { kafkaSkipReason, reportSkipped, kafkaTestbed } from './broker.js';
 import { runChild as runChildProcess, seededRandom } from '../crash/harness.js';
 
 const skip = kafkaSkipReason();
@@ -39,26 +36,15 @@ interface ChildConfig {
 }
 
 describe.skipIf(skip !== undefined)('Engine on Kafka: crash safety', () => {
-  let cluster: KafkaCluster;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    cluster = await sharedCluster();
-  });
-  afterAll(() => {
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
-  const tempDir = (): string => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-kafka-crash-'));
-    dirs.push(d);
-    return d;
-  };
+  const testbed = kafkaTestbed('sluice-kafka-crash-');
+  const tempDir = testbed.tempDir;
 
   it('exactly_once_v2: every output once, every input counted once, across SIGKILLs', { timeout: 180_000 }, async () => {
     const namespace = `crash-${Date.now().toString(36)}.`;
     const stateDir = tempDir();
-    const config = (dataDir: string): ChildConfig => ({ brokers: cluster.brokers, namespace, dataDir });
+    const config = (dataDir: string): ChildConfig => ({ brokers: testbed.cluster().brokers, namespace, dataDir });
     const options = (dataDir: string) => ({
-      kafka: { brokers: cluster.brokers, namespace },
+      kafka: { brokers: testbed.cluster().brokers, namespace },
       serviceId: 'crash',
       dataDir,
       properties: { 'processing.guarantee': 'exactly_once_v2', 'auto.offset.reset': 'earliest' },
@@ -97,7 +83,7 @@ describe.skipIf(skip !== undefined)('Engine on Kafka: crash safety', () => {
     expect(await runChild(config(stateDir), 'finish')).toContain('done');
 
     // Checked through the log as a read_committed consumer sees it, and by pull queries.
-    const check = await KafkaLog.connect({ brokers: cluster.brokers, namespace, processingGuarantee: 'exactly_once_v2' });
+    const check = await KafkaLog.connect({ brokers: testbed.cluster().brokers, namespace, processingGuarantee: 'exactly_once_v2' });
     const seen = new Map<number, number>();
     try {
       for (let p = 0; p < 2; p++) {

@@ -4,15 +4,14 @@
 // its local state directory is fresh, behind, or current. Pull queries answer as before, and
 // new input carries on from there: nothing counted twice, nothing lost.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../runtime/engine/engine.js';
 import { changelogTopic } from '../../runtime/engine/state/kafka-storage.js';
 import { localFileName } from '../../runtime/engine/state/local-database.js';
 import { KafkaLog } from '../../runtime/log/kafka/kafka-log.js';
 import type { LogRecord } from '../../runtime/log/log.js';
-import { kafkaSkipReason, reportSkipped, sharedCluster, type KafkaCluster } from './broker.js';
+import { kafkaSkipReason, reportSkipped, kafkaTestbed } from './broker.js';
 
 const skip = kafkaSkipReason();
 if (skip !== undefined) reportSkipped(skip);
@@ -27,19 +26,8 @@ const CUSTOMERS = [
 let sequence = 0;
 
 describe.skipIf(skip !== undefined)('Engine on Kafka: restarts', () => {
-  let cluster: KafkaCluster;
-  const dirs: string[] = [];
-  beforeAll(async () => {
-    cluster = await sharedCluster();
-  });
-  afterAll(() => {
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-  });
-  const tempDir = (): string => {
-    const d = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-kafka-engine-'));
-    dirs.push(d);
-    return d;
-  };
+  const testbed = kafkaTestbed('sluice-kafka-engine-');
+  const tempDir = testbed.tempDir;
 
   for (const guarantee of ['exactly_once_v2', 'at_least_once'] as const) {
     it(`${guarantee}: a fresh, a stale and a current state directory all resume the committed state`, async () => {
@@ -47,7 +35,7 @@ describe.skipIf(skip !== undefined)('Engine on Kafka: restarts', () => {
       const namespace = `restart-${Date.now().toString(36)}-${sequence++}.`;
       const open = (dataDir: string): Engine =>
         new Engine({
-          kafka: { brokers: cluster.brokers, namespace },
+          kafka: { brokers: testbed.cluster().brokers, namespace },
           serviceId: SERVICE,
           dataDir,
           properties: { 'auto.offset.reset': 'earliest', 'processing.guarantee': guarantee },
@@ -160,7 +148,7 @@ describe.skipIf(skip !== undefined)('Engine on Kafka: restarts', () => {
 
       // A changelog record past the committed bound is what a batch leaves when it crashes
       // before its commit completes: a restore must not apply it (here, deleting alice).
-      const other = await KafkaLog.connect({ brokers: cluster.brokers, namespace });
+      const other = await KafkaLog.connect({ brokers: testbed.cluster().brokers, namespace });
       try {
         const topic = changelogTopic(`_sluice_${SERVICE}_query_CTAS_TOTALS_0`, 'Materialize');
         await other.produce(topic, [{ partition: 0, timestamp: Date.now(), key: Buffer.from('["alice"]'), value: null }]);
