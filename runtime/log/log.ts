@@ -88,6 +88,57 @@ export interface Commit {
    * further, so records of a batch whose commit did not complete are never applied.
    */
   readonly outputPositions?: readonly string[];
+  /**
+   * The consumer-group member committing (scale-out, see GroupMembership): its positions are
+   * accepted only while it is a member of the group's current generation, so a member whose
+   * partitions moved elsewhere cannot overwrite its successor's positions.
+   */
+  readonly member?: GroupMember;
+  /**
+   * The task committing (e.g. a query's partition number): under exactly_once_v2 the
+   * transactional id is per task, so the task's next owner fences this one's transactions.
+   */
+  readonly task?: string;
+}
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** One generation of one member of a consumer group: what a member's commits carry. */
+export interface GroupMember {
+  readonly groupId: string;
+  readonly memberId: string;
+  readonly generationId: number;
+}
+
+/**
+ * Callbacks of a group member. Rebalances are eager: every partition is revoked before the
+ * member rejoins, so a partition is never processed by two members at once. Both callbacks are
+ * awaited: onRevoked is the last moment to commit with the old generation.
+ */
+export interface GroupListener {
+  onAssigned(partitions: readonly TopicPartition[], member: GroupMember): void | Promise<void>;
+  onRevoked(partitions: readonly TopicPartition[]): void | Promise<void>;
+}
+
+export interface GroupOptions {
+  /** The coordinator drops a member that has not heartbeated for this long (default 10 s). */
+  readonly sessionTimeoutMs?: number;
+  /** How long a rebalance waits for every member to rejoin (default 30 s). */
+  readonly rebalanceTimeoutMs?: number;
+  /** Default: a third of the session timeout. */
+  readonly heartbeatIntervalMs?: number;
+}
+
+export interface GroupMembership {
+  /** The current generation's identity, undefined while the member (re)joins. */
+  member(): GroupMember | undefined;
+  /** The partitions assigned in the current generation. */
+  assignment(): readonly TopicPartition[];
+  /** Revokes the assignment (awaiting onRevoked), then leaves the group at once. */
+  leave(): Promise<void>;
 }
 
 export class TopicExistsError extends Error {
@@ -129,6 +180,12 @@ export interface Log {
   commit(commit: Commit): Promise<readonly LogRecord[]>;
   /** Forget a consumer group's positions (TERMINATE / DROP). */
   deleteGroup(groupId: string): Promise<void>;
+
+  /**
+   * Joins a consumer group that shares the topics' partitions between its members (scale-out);
+   * resolves after the first assignment. Optional: a single embedded process owns everything.
+   */
+  joinGroup?(groupId: string, topics: readonly string[], listener: GroupListener, options?: GroupOptions): Promise<GroupMembership>;
 
   /** Resolves once any of the topics gets a new record, or after `timeoutMs`. */
   waitForData(topics: readonly string[], timeoutMs: number): Promise<void>;

@@ -4,9 +4,10 @@
 // Two kafkajs Clusters (sets of connections) are used: one for admin requests, produce, reads
 // and offsets, and one only for waitForData's long-poll Fetches, which a broker holds for up to
 // half a second and which would otherwise queue every read behind them.
-import type { Commit, Log, LogRecord, Position, ProducerRecord, ReadResult, TopicConfig, TopicInfo } from '../log.js';
+import type { Commit, GroupListener, GroupMembership, GroupOptions, Log, LogRecord, Position, ProducerRecord, ReadResult, TopicConfig, TopicInfo } from '../log.js';
 import { isRetriable, sleep } from './errors.js';
 import { Fetcher } from './fetcher.js';
+import { KafkaGroupMember } from './group.js';
 import { ISOLATION, LATEST, createCluster, type Connection, type IsolationLevel } from './kafkajs-internals.js';
 import { kafkajsLevel, lineLogCreator } from './logger.js';
 import { PartitionMetadata } from './metadata.js';
@@ -31,6 +32,10 @@ export class KafkaLog implements Log {
   private readonly writer: Writer;
   private readonly watcher: DataWatcher;
   private readonly ns: Namespace;
+  /** A new set of connections (a Cluster) under a client id. */
+  private readonly connection: (clientId: string) => Connection;
+  private readonly clientId: string;
+  private readonly memberships = new Set<KafkaGroupMember>();
   private closed = false;
 
   private constructor(options: ResolvedKafkaLogOptions) {
@@ -51,6 +56,8 @@ export class KafkaLog implements Log {
         logLevel: kafkajsLevel(options.logLevel),
         logCreator: lineLogCreator,
       });
+    this.connection = cluster;
+    this.clientId = options.clientId;
     this.main = cluster(options.clientId);
     this.watch = cluster(`${options.clientId}-watch`);
     this.metadata = new PartitionMetadata(this.main.cluster);
@@ -150,6 +157,9 @@ export class KafkaLog implements Log {
   }
 
   async commit(commit: Commit): Promise<readonly LogRecord[]> {
+    if (commit.member !== undefined && commit.member.groupId !== commit.groupId) {
+      throw new Error(`a member of group ${commit.member.groupId} cannot commit for group ${commit.groupId}`);
+    }
     const outer: Commit = this.ns.empty
       ? commit
       : {
@@ -162,6 +172,40 @@ export class KafkaLog implements Log {
     const appended = await this.named(this.writer.commit(outer));
     for (const output of outer.outputs) if (output.records.length > 0) this.watcher.notify(output.topic);
     return this.ns.records(appended);
+  }
+
+  /**
+   * Joins `groupId` as a member sharing the topics' partitions (group.ts). Its commits pass the
+   * member given to onAssigned as `Commit.member`.
+   */
+  async joinGroup(
+    groupId: string,
+    topics: readonly string[],
+    listener: GroupListener,
+    options?: GroupOptions,
+  ): Promise<GroupMembership> {
+    if (this.closed) throw new Error('the Kafka log is closed');
+    const outerTopics = topics.map((t) => this.ns.outer(t));
+    // The topics must exist: the leader assigns their partitions from the metadata.
+    for (const topic of outerTopics) await this.named(this.metadata.partitionCount(topic));
+    const member = new KafkaGroupMember(
+      this.connection(`${this.clientId}-group`),
+      groupId,
+      outerTopics,
+      listener,
+      { outer: (name) => this.ns.outer(name), inner: (name) => this.ns.inner(name) },
+      options,
+    );
+    await member.start();
+    this.memberships.add(member);
+    return {
+      member: () => member.member(),
+      assignment: () => member.assignment(),
+      leave: async () => {
+        this.memberships.delete(member);
+        await member.leave();
+      },
+    };
   }
 
   deleteGroup(groupId: string): Promise<void> {
@@ -188,6 +232,9 @@ export class KafkaLog implements Log {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Members leave first: their last commits (onRevoked) still need the main connection.
+    await Promise.allSettled([...this.memberships].map((m) => m.leave()));
+    this.memberships.clear();
     // Disconnecting fails the watcher's Fetch in flight, so its loop ends at once.
     const watching = this.watcher.close();
     await Promise.allSettled([this.watch.cluster.disconnect(), this.main.cluster.disconnect()]);

@@ -7,10 +7,18 @@
 //   stable across restarts, so a restarted process fences its zombie) sends the outputs and
 //   `sendOffsets` for the positions, then commits: both become visible together or not at all.
 //
+// Commits of a group member (scale-out, group.ts) carry its generation, and the coordinator
+// rejects a stale member's: at_least_once in the OffsetCommit, exactly_once_v2 in a
+// TxnOffsetCommit v3 (txn-offsets.ts; kafkajs itself only speaks v0/v1, which name no member).
+// On a broker older than 2.5 (no v3) a member's transaction checks its generation with a
+// Heartbeat before it commits instead, which is not atomic with the commit. Fencing by
+// transactional id is atomic in any case: with `Commit.task` the id is per task, and the task's
+// next owner's InitProducerId fences the old owner's producer (Kafka Streams' "eos-alpha").
+//
 // Records are partitioned here with the embedded log's murmur2 partitioner, so a key lands on
 // the same partition in both modes; kafkajs's partitioner only reads the chosen partition back.
 import type { Producer, RecordMetadata, TopicMessages } from 'kafkajs';
-import type { Commit, LogRecord, Position, ProducerRecord, TopicRecords } from '../log.js';
+import type { Commit, GroupMember, LogRecord, Position, ProducerRecord, TopicRecords } from '../log.js';
 import { outputEnds } from '../output-ends.js';
 import { RoundRobinCounter, partitionFor } from '../partitioner.js';
 import { errorType, isRetriable, sleep } from './errors.js';
@@ -18,6 +26,7 @@ import { createClusterProducer, type Connection, type KBroker } from './kafkajs-
 import type { PartitionMetadata } from './metadata.js';
 import type { ResolvedKafkaLogOptions } from './options.js';
 import { recordSize, toOutgoing, type OutgoingMessage } from './records.js';
+import { MemberOffsets } from './txn-offsets.js';
 
 /** A produce request stays well under the brokers' default message.max.bytes (1 MiB). */
 const CHUNK_BYTES = 512 * 1024;
@@ -41,6 +50,8 @@ interface Planned {
 type Send = (topicMessages: { topic: string; messages: OutgoingMessage[] }[]) => Promise<RecordMetadata[]>;
 
 interface TransactionalSlot {
+  readonly groupId: string;
+  readonly transactionalId: string;
   readonly producer: Producer;
   /** Commits of one group run one after another: a producer has one transaction at a time. */
   queue: Promise<unknown>;
@@ -51,6 +62,7 @@ export class Writer {
   private readonly transactional = new Map<string, TransactionalSlot>();
   private readonly coordinators = new Map<string, KBroker>();
   private plain?: Promise<Producer>;
+  private readonly memberOffsets: MemberOffsets;
 
   constructor(
     private readonly connection: Connection,
@@ -58,7 +70,9 @@ export class Writer {
     private readonly options: ResolvedKafkaLogOptions,
     /** The end a reader of this log sees (read_committed under exactly_once_v2). */
     private readonly endOffset: (topic: string, partition: number) => Promise<number>,
-  ) {}
+  ) {
+    this.memberOffsets = new MemberOffsets(connection.cluster);
+  }
 
   async produce(outputs: readonly TopicRecords[]): Promise<readonly LogRecord[]> {
     const planned = await this.plan(outputs);
@@ -76,11 +90,11 @@ export class Writer {
         const appended = planned.length === 0 ? [] : await this.produceWith(planned);
         // Only after the outputs are in: a crash here replays the batch rather than losing it.
         const positions = [...commit.positions, ...outputEnds(appended, commit.outputPositions)];
-        if (positions.length > 0) await this.commitOffsets(commit.groupId, positions);
+        if (positions.length > 0) await this.commitOffsets(commit.groupId, positions, commit.member);
         return appended;
       }
       case 'exactly_once_v2':
-        return this.commitTransaction(commit.groupId, planned, commit.positions, commit.outputPositions);
+        return this.commitTransaction(commit.groupId, planned, commit.positions, commit.outputPositions, commit.member, commit.task);
       default: {
         const never: never = this.options.processingGuarantee;
         throw new Error(`unknown processing guarantee ${String(never)}`);
@@ -101,7 +115,7 @@ export class Writer {
   }
 
   async deleteGroup(groupId: string): Promise<void> {
-    this.transactional.delete(groupId);
+    for (const [key, slot] of this.transactional) if (slot.groupId === groupId) this.transactional.delete(key);
     const { results } = await this.withCoordinator(groupId, (b) => b.deleteGroups([groupId]));
     const result = results.find((r) => r.groupId === groupId);
     if (result === undefined || result.errorCode === 0 || errorType(result.error) === 'GROUP_ID_NOT_FOUND') return;
@@ -205,9 +219,12 @@ export class Writer {
     planned: readonly Planned[],
     inputPositions: readonly Position[],
     outputPositions: readonly string[] | undefined,
+    member: GroupMember | undefined,
+    task: string | undefined,
   ): Promise<readonly LogRecord[]> {
     if (planned.length === 0 && inputPositions.length === 0) return [];
-    const slot = this.transactionalSlot(groupId);
+    const key = task === undefined ? groupId : `${groupId}\0${task}`;
+    const slot = this.transactionalSlot(groupId, task);
     let positions: readonly Position[] = inputPositions;
     const run = slot.queue.then(async () => {
       const txn = await slot.producer.transaction();
@@ -216,7 +233,11 @@ export class Writer {
         positions = [...inputPositions, ...outputEnds(appended, outputPositions)];
         if (positions.length > 0) {
           const topics = offsetTopics(positions);
-          await retryConcurrent(() => txn.sendOffsets({ consumerGroupId: groupId, topics }));
+          const send = () => retryConcurrent(() => txn.sendOffsets({ consumerGroupId: groupId, topics }));
+          await (member === undefined ? send() : this.memberOffsets.as(slot.transactionalId, member, send));
+        }
+        if (member !== undefined && !(await this.withCoordinator(groupId, async (b) => MemberOffsets.supported(b)))) {
+          await this.checkMember(groupId, member);
         }
         await txn.commit();
         return appended;
@@ -233,7 +254,7 @@ export class Writer {
       e = await this.explain(e, planned);
       // A fenced or confused producer is not reused: the next commit starts a new one, whose
       // InitProducerId also finishes whatever this one left open.
-      if (this.transactional.get(groupId) === slot) this.transactional.delete(groupId);
+      if (this.transactional.get(key) === slot) this.transactional.delete(key);
       throw e;
     }
     // Best effort: the transaction is committed, and a failure to watch it become visible must
@@ -272,10 +293,23 @@ export class Writer {
     }
   }
 
-  private async commitOffsets(groupId: string, positions: readonly Position[]): Promise<void> {
-    await this.withCoordinator(groupId, (b) =>
-      b.offsetCommit({ groupId, groupGenerationId: -1, memberId: '', topics: offsetTopics(positions) }),
-    );
+  private async commitOffsets(groupId: string, positions: readonly Position[], member: GroupMember | undefined): Promise<void> {
+    // Without a member, as a standalone group (generation -1), which an active group rejects.
+    const groupGenerationId = member?.generationId ?? -1;
+    const memberId = member?.memberId ?? '';
+    await this.withCoordinator(groupId, (b) => b.offsetCommit({ groupId, groupGenerationId, memberId, topics: offsetTopics(positions) }));
+  }
+
+  /** Fails unless the member is in the group's current generation (brokers without v3, see the top). */
+  private async checkMember(groupId: string, member: GroupMember): Promise<void> {
+    try {
+      await this.withCoordinator(groupId, (b) =>
+        b.heartbeat({ groupId, groupGenerationId: member.generationId, memberId: member.memberId }),
+      );
+    } catch (e) {
+      // The coordinator is collecting members for the next generation: this one still holds.
+      if (errorType(e) !== 'REBALANCE_IN_PROGRESS') throw e;
+    }
   }
 
   private plainProducer(): Promise<Producer> {
@@ -288,15 +322,14 @@ export class Writer {
     return this.plain;
   }
 
-  private transactionalSlot(groupId: string): TransactionalSlot {
-    let slot = this.transactional.get(groupId);
+  private transactionalSlot(groupId: string, task: string | undefined): TransactionalSlot {
+    const key = task === undefined ? groupId : `${groupId}\0${task}`;
+    let slot = this.transactional.get(key);
     if (slot === undefined) {
-      const producer = createClusterProducer(this.connection, {
-        transactionalId: `${this.options.transactionalIdPrefix}${groupId}`,
-        retry: PRODUCE_RETRY,
-      });
-      slot = { producer, queue: producer.connect() };
-      this.transactional.set(groupId, slot);
+      const transactionalId = `${this.options.transactionalIdPrefix}${groupId}${task === undefined ? '' : `#${task}`}`;
+      const producer = createClusterProducer(this.connection, { transactionalId, retry: PRODUCE_RETRY });
+      slot = { groupId, transactionalId, producer, queue: producer.connect() };
+      this.transactional.set(key, slot);
     }
     return slot;
   }
