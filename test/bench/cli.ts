@@ -6,7 +6,9 @@
 // runs the same lookups on Sluice and on raw SQLite the same way; the push benchmark (no
 // baseline) runs once. The state benchmark (state.ts: peak RSS while aggregating 1,000,000
 // distinct keys) runs Sluice and its baseline once each, on fresh data directories of their
-// own; it takes about 40 s on two cores, and the whole default run about 3 minutes.
+// own; it takes about 40 s on two cores, and the whole default run about 3 minutes. With Java,
+// Kafka-mode throughput (kafka-bench.ts: its own single-node test broker, Sluice in Kafka mode
+// against a plain kafkajs loop) adds under a minute; without, it prints one line saying so.
 //
 //   --events N        events to generate (default 100000)
 //   --repeat N        runs per side and query (default 3; a query Sluice rejects runs its
@@ -17,13 +19,18 @@
 //                     (push-query latency, push.ts) and `state` (peak RSS over many keys,
 //                     state.ts), `http-pull` / `http-push` (pull queries and push-query
 //                     latency over HTTP against `sluice server` in its own process:
-//                     http-pull.ts, http-push.ts; `http` for both); the default is all of them
+//                     http-pull.ts, http-push.ts; `http` for both), `kafka` (Kafka-mode
+//                     throughput of q0 and a COUNT per auction against a kafkajs
+//                     consume-transform-produce loop on a single-node test broker:
+//                     kafka-bench.ts; skipped with one line when Java is missing); the
+//                     default is all of them
 //   --lookups N       pull queries of each kind per run, after as many warm-up (default 2000)
 //   --produces N      push: single-record produces, then N/10 of 10 records (default 2000)
 //   --keys N          state: distinct keys, one record each (default 1000000)
 //   --http-queries N  http-pull: lookups measured, after a quarter as many warm-up (default 20000)
 //   --http-clients N  http-pull: concurrent keep-alive clients (default 16)
 //   --http-inserts N  http-push: INSERTs measured, after 50 warm-up (default 1000)
+//   --kafka-events N  kafka: Nexmark events loaded into the broker (default 100000, as the embedded queries)
 //   --json FILE       write {"queries": {"q0": {eventsPerSec, baselineEventsPerSec, ratio,
 //                     peakRssMb, ...}, "q3": {"notRun": reason}, "q4": {"failed": error}},
 //                     "enrichment": {eventsPerSec, baselineEventsPerSec, ratio, ...},
@@ -32,7 +39,9 @@
 //                     {...}, ...}, "state": {eventsPerSec, baselineEventsPerSec, ratio,
 //                     peakRssMb, baselinePeakRssMb, rssAimMb, withinAim, ...}, "httpPull":
 //                     {qps, p50Ms, p99Ms, aims, withinAims, ...}, "httpPush": {p50Ms, p99Ms,
-//                     aims, withinAims, ...}, ...}
+//                     aims, withinAims, ...}, "kafka": {events, loadMs, "queries": {"q0":
+//                     {eventsPerSec, baselineEventsPerSec, ratio, outputRecords,
+//                     baselineOutputRecords, ...}, "count": {...}}} or {"skipped": reason}, ...}
 //   --seed S, --rate R, --out-of-order P   the generator's settings (see datagen-cli.ts)
 //   --profile DIR     write a CPU profile of each benchmark's first Sluice run (the measured
 //                     part only; for state, its produce too) to DIR/ID-sluice.cpuprofile (ID:
@@ -61,7 +70,9 @@ import { STATE_KEYS, type StateMeasurement, type StateOptions } from './state.js
 import { formatState, stateEntryFor, type StateReport } from './state-report.js';
 import { benchHttpPull, formatHttpPull, type HttpPullReport } from './http-pull.js';
 import { benchHttpPush, formatHttpPush, type HttpPushReport } from './http-push.js';
-import { NOTHING_ELSE, selectHttp } from './http-select.js';
+import { NOTHING_ELSE, selectHttp, type HttpSelection } from './http-select.js';
+import { benchKafka, formatKafka, type KafkaReport } from './kafka-bench.js';
+import { selectKafka } from './kafka-select.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -88,6 +99,8 @@ async function main(): Promise<number> {
       'http-queries': { type: 'string', default: '20000' },
       'http-clients': { type: 'string', default: '16' },
       'http-inserts': { type: 'string', default: '1000' },
+      // 20,000 keeps the section (broker start, load, 2 queries x 2 sides x --repeat runs) near a minute.
+      'kafka-events': { type: 'string', default: '100000' },
       json: { type: 'string' },
       seed: { type: 'string' },
       rate: { type: 'string' },
@@ -96,7 +109,9 @@ async function main(): Promise<number> {
       keep: { type: 'boolean', default: false },
     },
   });
-  const httpSelection = selectHttp(values.query);
+  const kafkaSelection = selectKafka(values.query);
+  const httpSelection: HttpSelection = kafkaSelection.onlyKafka ? { http: new Set(), rest: [], onlyHttp: true } : selectHttp(kafkaSelection.rest);
+  const kafkaConfig = nexmarkConfig({ ...values, events: values['kafka-events'] });
   const selection = httpSelection.onlyHttp ? NOTHING_ELSE : selectBenchmarks(httpSelection.rest);
   const httpQueries = positiveInt('http-queries', values['http-queries']);
   const httpClients = positiveInt('http-clients', values['http-clients']);
@@ -213,6 +228,20 @@ async function main(): Promise<number> {
       console.log(`${formatHttpPush(httpPush)}\n`);
     }
 
+    let kafka: KafkaReport | undefined;
+    if (kafkaSelection.kafka) {
+      try {
+        kafka = await benchKafka(kafkaConfig, repeat);
+        if ('queries' in kafka) failures += Object.values(kafka.queries).filter((e) => 'failed' in e).length;
+      } catch (e) {
+        failures++;
+        const message = e instanceof Error ? e.message : String(e);
+        kafka = { failed: firstLine(message) };
+        console.log(`kafka: FAILED\n${message}`);
+      }
+      console.log(`${formatKafka(kafka)}\n`);
+    }
+
     let state: StateReport | undefined;
     if (selection.state) {
       try {
@@ -240,6 +269,7 @@ async function main(): Promise<number> {
         ...(state ? { state } : {}),
         ...(httpPull ? { httpPull } : {}),
         ...(httpPush ? { httpPush } : {}),
+        ...(kafka ? { kafka } : {}),
         ...(nexmark
           ? {
               events: config.events,

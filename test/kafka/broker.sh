@@ -133,6 +133,9 @@ file.delete.delay.ms=1000
 # own timestamps: tests write 1970s and 2023 timestamps, which would roll (and preallocate
 # index files) on every append. Segments roll by size only.
 log.roll.ms=9223372036854775807
+# Retention also judges by record timestamps: a week's retention would delete those old records
+# at the broker's first retention check, in the middle of a run. Test brokers keep everything.
+log.retention.ms=-1
 EOF
   done
 }
