@@ -343,6 +343,23 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, stores: Sto
     emitGroup(merged, null, [start, end], rec, end, errors, emit);
   };
 
+  /** Adds a row's arguments to its (unwindowed) group and emits the group's new row. */
+  function addToGroup(
+    gk: string,
+    row: { group: unknown[]; args: unknown[][] },
+    rec: LogRecord,
+    ts: number,
+    errors: ErrorSink,
+    emit: RowEmitter,
+  ): void {
+    const existing = groups.get(gk) as GroupState | undefined;
+    const g = existing ?? fresh(row.group);
+    const before = having && existing ? aggRow(g, null) : null;
+    addTo(g, row.args);
+    groups.put(gk, g);
+    emitGroup(g, before, null, rec, ts, errors, emit);
+  }
+
   function run(decoded: DecodedRow, rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void {
     const row = decoded.row;
     const ts = decoded.timestamp;
@@ -390,25 +407,12 @@ export function buildAggregatePipeline(root: Step, catalog: Catalog, stores: Sto
       }
       if (current) prior!.put(srcKey, current);
       else if (old) prior!.delete(srcKey);
-      if (!current) return;
-      const gk = currentKey!;
-      const existing = groups.get(gk) as GroupState | undefined;
-      const g = existing ?? fresh(current.group);
-      const before = having && existing ? aggRow(g, null) : null;
-      addTo(g, current.args);
-      groups.put(gk, g);
-      emitGroup(g, before, null, rec, ts, errors, emit);
+      if (current) addToGroup(currentKey!, current, rec, ts, errors, emit);
       return;
     }
     if (!current) return;
     if (!spec) {
-      const gk = encodeKey(current.group);
-      const existing = groups.get(gk) as GroupState | undefined;
-      const g = existing ?? fresh(current.group);
-      const before = having && existing ? aggRow(g, null) : null;
-      addTo(g, current.args);
-      groups.put(gk, g);
-      emitGroup(g, before, null, rec, ts, errors, emit);
+      addToGroup(encodeKey(current.group), current, rec, ts, errors, emit);
       return;
     }
     // Windowed: stream time decides lateness; a window closes at its end plus grace.
