@@ -84,5 +84,7 @@ describe('sluice in a terminal', () => {
     expect(answer).toMatch(/\| USER_ID \| N +\|\n\+-+\+-+\+\n\| 1 +\| 2 +\|\n\+-+\+-+\+\n1 row\(s\)/);
 
     await enter('exit', 'SLUICE-EXITED 0');
-  });
+    // Each step polls for up to two minutes; under a loaded CI machine starting `npx sluice`
+    // (tsx compiling the CLI) alone can take most of the default 60 s.
+  }, 300_000);
 });
