@@ -26,6 +26,11 @@ export interface EngineOptions {
    * `_sluice_<serviceId>_commands`), consumer groups and internal topics. Default 'default'.
    */
   readonly serviceId?: string;
+  /**
+   * Kafka mode: the URL other instances of the service reach this one's REST API at, to
+   * forward pull queries for keys whose state lives here (ksqlDB's ksql.advertised.listener).
+   */
+  readonly advertisedUrl?: string;
   /** Initial session/config properties, e.g. {'auto.offset.reset': 'earliest'}. */
   readonly properties?: Readonly<Record<string, string>>;
 }
