@@ -7,7 +7,8 @@ import { EmbeddedLog } from '../log/embedded/embedded-log.js';
 import { KafkaLog } from '../log/kafka/kafka-log.js';
 import type { ProcessingGuarantee } from '../log/kafka/options.js';
 import type { Log } from '../log/log.js';
-import { groupIdFor } from '../query/persistent-query.js';
+import { groupIdFor, type ScaleOut } from '../query/persistent-query.js';
+import type { GroupOptions } from '../log/log.js';
 import type { StateStorage } from '../state/storage.js';
 import type { EngineOptions } from './api.js';
 import { COMMAND_TOPIC, kafkaCommandTopic } from './command-log.js';
@@ -27,6 +28,8 @@ export interface EngineBackend {
   readonly commandTopic: string;
   groupId(queryId: string): string;
   readonly commitIntervalMs: number;
+  /** Kafka mode: queries share their tasks with the service's other instances. */
+  readonly scaleOut?: ScaleOut;
 }
 
 export async function openBackend(options: EngineOptions, properties: ReadonlyMap<string, string>): Promise<EngineBackend> {
@@ -47,6 +50,7 @@ export async function openBackend(options: EngineOptions, properties: ReadonlyMa
       commandTopic: kafkaCommandTopic(serviceId),
       groupId: (queryId) => `_sluice_${serviceId}_query_${queryId}`,
       commitIntervalMs: commitInterval(properties),
+      scaleOut: { endpoint: options.advertisedUrl ?? '', group: groupOptions(properties) },
     };
   } catch (e) {
     if (options.log === undefined) await log.close();
@@ -92,4 +96,22 @@ function commitInterval(properties: ReadonlyMap<string, string>): number {
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 0) throw new Error(`commit.interval.ms '${value}': a number of milliseconds`);
   return ms;
+}
+
+/**
+ * The group membership's timeouts, from Kafka's consumer properties as ksqlDB passes them
+ * (`session.timeout.ms`, also prefixed `ksql.streams.` or `ksql.streams.consumer.`): how long a
+ * dead instance keeps its tasks before the others take them over.
+ */
+function groupOptions(properties: ReadonlyMap<string, string>): GroupOptions {
+  const ms = (name: string): number | undefined => {
+    const value = property(properties, [name, `ksql.streams.${name}`, `ksql.streams.consumer.${name}`]);
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} '${value}': a number of milliseconds`);
+    return n;
+  };
+  const session = ms('session.timeout.ms');
+  const heartbeat = ms('heartbeat.interval.ms');
+  return { ...(session !== undefined ? { sessionTimeoutMs: session } : {}), ...(heartbeat !== undefined ? { heartbeatIntervalMs: heartbeat } : {}) };
 }

@@ -2,7 +2,7 @@
 
 import type { PlannerConfig } from '../../planner/config.js';
 import type { Log } from '../log/log.js';
-import type { PersistentQuery } from '../query/persistent-query.js';
+import type { PersistentQuery, ScaleOut } from '../query/persistent-query.js';
 import type { MaterializedTable } from '../materialize/materialized-table.js';
 import type { StateStorage } from '../state/storage.js';
 import type { CommandLog } from './command-log.js';
@@ -16,6 +16,8 @@ export interface EngineContext {
   groupId(queryId: string): string;
   /** How often a busy persistent query commits (0: after every batch). */
   readonly commitIntervalMs: number;
+  /** Kafka mode: persistent queries share their tasks with the service's other instances. */
+  readonly scaleOut: ScaleOut | undefined;
   readonly metastore: MetaStore;
   readonly commandLog: CommandLog;
   readonly queries: Map<string, PersistentQuery>;

@@ -56,6 +56,7 @@ export async function startMaterializer(ctx: EngineContext, source: SourceInfo):
     groupId,
     storage: ctx.storage.forQuery(groupId),
     commitIntervalMs: ctx.commitIntervalMs,
+    ...(ctx.scaleOut ? { scaleOut: ctx.scaleOut } : {}),
     sql: source.sql,
     sink,
     sources: [source.name],

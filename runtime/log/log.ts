@@ -130,6 +130,16 @@ export interface GroupOptions {
   readonly rebalanceTimeoutMs?: number;
   /** Default: a third of the session timeout. */
   readonly heartbeatIntervalMs?: number;
+  /**
+   * This member's REST URL: the leader hands every member the map of which URL owns which
+   * partition number (GroupMembership.owners), so a pull query can go to the key's owner.
+   */
+  readonly endpoint?: string;
+  /**
+   * All partitions of all topics go to one member: a query whose state cannot be split by
+   * partition (it re-keys in-process) runs as one task.
+   */
+  readonly oneTask?: boolean;
 }
 
 export interface GroupMembership {
@@ -137,6 +147,8 @@ export interface GroupMembership {
   member(): GroupMember | undefined;
   /** The partitions assigned in the current generation. */
   assignment(): readonly TopicPartition[];
+  /** Partition number → the endpoint of the member it is assigned to, in the current generation. */
+  owners(): ReadonlyMap<number, string>;
   /** Revokes the assignment (awaiting onRevoked), then leaves the group at once. */
   leave(): Promise<void>;
 }

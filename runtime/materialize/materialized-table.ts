@@ -32,7 +32,7 @@ export class MaterializedTable {
 
   constructor(
     private readonly db: Database.Database,
-    source: SourceInfo,
+    private readonly source: SourceInfo,
   ) {
     this.schema = sourceSchema(source);
     this.table = materializedTableName(source.name);
@@ -49,6 +49,14 @@ export class MaterializedTable {
         (updates.length ? ` ON CONFLICT (${keyNames.join(', ')}) DO UPDATE SET ${updates.join(', ')}` : ' ON CONFLICT DO NOTHING'),
     );
     this.deleteStmt = db.prepare(`DELETE FROM ${q(this.table)} WHERE ${keyNames.map((n) => `${n} IS ?`).join(' AND ')}`);
+  }
+
+  /**
+   * Another writer of the same table, with its own buffer: a query's tasks commit separately,
+   * so each flushes only its own rows.
+   */
+  fork(): MaterializedTable {
+    return new MaterializedTable(this.db, this.source);
   }
 
   /** The connection holding the table: pull queries run their SELECT on it. */
@@ -100,10 +108,14 @@ export class MaterializedTable {
     for (const r of stmt.iterate(...params) as Iterable<unknown[]>) yield r.map((v, i) => fromSql(v, cols[i]!.type));
   }
 
-  /** Deletes windows whose end is before `cutoff` (window retention). */
-  trimWindowsBefore(cutoff: number): void {
+  /**
+   * Deletes windows whose end is before `cutoff` (window retention): every row's, or only a
+   * task's (its rows carry it in ROWPARTITION), as each task has its own stream time.
+   */
+  trimWindowsBefore(cutoff: number, task?: number): void {
     if (!this.schema.columns.some((c) => c.name === 'WINDOWEND' && c.role === 'WINDOW')) return;
-    this.db.prepare(`DELETE FROM ${q(this.table)} WHERE "WINDOWEND" < ?`).run(cutoff);
+    if (task === undefined) this.db.prepare(`DELETE FROM ${q(this.table)} WHERE "WINDOWEND" < ?`).run(cutoff);
+    else this.db.prepare(`DELETE FROM ${q(this.table)} WHERE "WINDOWEND" < ? AND "ROWPARTITION" = ?`).run(cutoff, task);
   }
 
   destroy(): void {

@@ -6,7 +6,10 @@
 import type { Catalog } from '../../planner/catalog.js';
 import type { QueryInfo } from '../engine/api.js';
 import type { SinkStep } from '../../planner/steps.js';
-import type { Log, LogRecord, Position, ProducerRecord, TopicRecords } from '../log/log.js';
+import type { GroupListener, GroupMember, GroupMembership, GroupOptions, Log, LogRecord, Position, ProducerRecord, TopicPartition, TopicRecords } from '../log/log.js';
+import { sourceSteps } from '../../planner/steps.js';
+import type { TaskOwnership } from './ownership.js';
+import { splitsIntoTasks } from './task-mode.js';
 import type { QueryStorage } from '../state/storage.js';
 import { mergeByTimestamp } from './input-merger.js';
 import type { MaterializedTable } from '../materialize/materialized-table.js';
@@ -45,6 +48,18 @@ export interface PersistentQueryOptions {
    * materialised view, writing no records.
    */
   readonly writeOutputs?: boolean;
+  /**
+   * Scale-out (Kafka mode): the query's consumer group shares its tasks between the instances
+   * of the service; each task is one partition number with its own state.
+   */
+  readonly scaleOut?: ScaleOut;
+}
+
+export interface ScaleOut {
+  /** This instance's REST URL, which the group hands to every member (pull-query forwarding). */
+  readonly endpoint: string;
+  /** Session and rebalance timeouts of the query's group membership. */
+  readonly group?: GroupOptions;
 }
 
 export function groupIdFor(queryId: string): string {
@@ -57,6 +72,8 @@ export class PersistentQuery {
   readonly sink: SinkStep;
   readonly sources: readonly string[];
   readonly groupId: string;
+  /** The topics this query reads. */
+  readonly inputTopics: readonly string[];
   state: QueryState = 'RUNNING';
   lastError: string | undefined;
   /** Records this query could not process (also in the processing log). */
@@ -66,25 +83,30 @@ export class PersistentQuery {
   outputCount = 0;
 
   private readonly log: Log;
+  private readonly catalog: Catalog;
   private readonly storage: QueryStorage;
-  private readonly pipeline: Pipeline;
   private readonly encoder: SinkEncoder;
   private readonly materialize: MaterializedTable | undefined;
   private readonly writeOutputs: boolean;
   private readonly valueWidth: number;
   private readonly batchSize: number;
-  /** Read positions: where the next batch starts (ahead of the committed ones while `pending`). */
-  private positions: Map<string, Position> | undefined;
-  /** Processed but not yet committed (only between batches when commits are on an interval). */
-  private pending: PendingCommit | undefined;
   private readonly commitIntervalMs: number;
-  private lastCommit = 0;
-  private inputs: { topic: string; partition: number }[] = [];
+  private readonly offsetReset: 'earliest' | 'latest';
+  private readonly scaleOut: ScaleOut | undefined;
+  /** One task for every input partition number, or a single task (see task-mode.ts). */
+  private readonly oneTask: boolean;
+  /** The tasks this instance runs now, by task number (embedded: task 0, every partition). */
+  private tasks = new Map<number, Task>();
+  /** Partitions per input topic (the tasks there are), once known. */
+  private partitions = 0;
+  private membership: GroupMembership | undefined;
+  private member: GroupMember | undefined;
+  /** Late records counted by tasks since moved elsewhere (lateRecords stays monotonic). */
+  private lateOfGoneTasks = 0;
   private busy: Promise<unknown> = Promise.resolve();
   private loop: Promise<void> | undefined;
   private stopped = false;
   private wake: (() => void) | undefined;
-  private readonly offsetReset: 'earliest' | 'latest';
 
   constructor(opts: PersistentQueryOptions) {
     this.id = opts.id;
@@ -93,8 +115,9 @@ export class PersistentQuery {
     this.sources = opts.sources;
     this.groupId = opts.groupId ?? groupIdFor(opts.id);
     this.log = opts.log;
+    this.catalog = opts.catalog;
     this.storage = opts.storage;
-    this.pipeline = buildPipeline(opts.sink, opts.catalog, opts.storage, this.groupId);
+    this.inputTopics = [...new Set(sourceSteps(opts.sink).map((s) => s.topic))];
     if (opts.materialize) opts.storage.attachTable(opts.materialize);
     this.commitIntervalMs = opts.commitIntervalMs ?? 0;
     this.encoder = buildSinkEncoder(opts.sink, opts.catalog);
@@ -103,46 +126,126 @@ export class PersistentQuery {
     this.writeOutputs = opts.writeOutputs ?? true;
     this.valueWidth = opts.sink.schema.columns.filter((c) => c.role !== 'KEY').length;
     this.offsetReset = opts.offsetReset;
-  }
-
-  /** The topics this query reads. */
-  get inputTopics(): readonly string[] {
-    return this.pipeline.topics;
+    this.scaleOut = opts.scaleOut !== undefined && opts.log.joinGroup !== undefined ? opts.scaleOut : undefined;
+    this.oneTask = this.scaleOut === undefined || !splitsIntoTasks(opts.sink);
   }
 
   /**
-   * Loads committed positions; partitions never committed start per auto.offset.reset, and
-   * that start is committed at once so a restart resumes from the same place.
+   * Gets the query's tasks ready: restores their state and loads committed positions;
+   * partitions never committed start per auto.offset.reset, and that start is committed at
+   * once so a restart resumes from the same place. Scale-out: joins the query's consumer
+   * group, whose assignments bring the tasks (and take them away) from then on.
    */
   async init(): Promise<void> {
-    this.pending = undefined;
-    const committed = await this.log.committed(this.groupId);
-    // Before anything is read: the state must be the one the committed positions resume from.
-    await this.storage.restore(committed);
-    const saved = new Map<string, Position>();
-    for (const p of committed) saved.set(`${p.topic}/${p.partition}`, p);
-    // Only input positions: the group also holds its changelogs' committed ends.
-    const positions = new Map<string, Position>();
-    const fresh: Position[] = [];
-    const inputs: { topic: string; partition: number }[] = [];
+    if (this.scaleOut) {
+      if (this.membership) return;
+      const listener: GroupListener = {
+        onAssigned: (partitions, member) => this.exclusive(() => this.assigned(partitions, member)),
+        onRevoked: () => this.exclusive(() => this.revoked()),
+      };
+      this.membership = await this.log.joinGroup!(this.groupId, this.inputTopics, listener, {
+        ...this.scaleOut.group,
+        endpoint: this.scaleOut.endpoint,
+        oneTask: this.oneTask,
+      });
+      return;
+    }
+    await this.exclusive(() => this.assignAll());
+  }
+
+  /** Without a group: this instance runs every partition, as task 0. */
+  private async assignAll(): Promise<void> {
+    const all: TopicPartition[] = [];
     for (const topic of this.inputTopics) {
       const info = await this.log.describeTopic(topic);
       if (!info) throw new Error(`Topic ${topic} does not exist`);
-      for (let p = 0; p < info.partitions; p++) {
-        inputs.push({ topic, partition: p });
-        const k = `${topic}/${p}`;
+      for (let p = 0; p < info.partitions; p++) all.push({ topic, partition: p });
+    }
+    this.dropTasks();
+    this.partitions = 1;
+    this.tasks = new Map([[0, this.newTask(0, all)]]);
+    await this.prepare([...this.tasks.values()]);
+  }
+
+  /** A new assignment: the tasks it names, their state restored; the rest's local state let go. */
+  private async assigned(partitions: readonly TopicPartition[], member: GroupMember): Promise<void> {
+    this.member = member;
+    const counts = await Promise.all(this.inputTopics.map(async (t) => (await this.log.describeTopic(t))?.partitions ?? 0));
+    const count = Math.max(0, ...counts);
+    this.partitions = this.oneTask ? 1 : count;
+    const byTask = new Map<number, TopicPartition[]>();
+    for (const tp of partitions) {
+      const task = this.oneTask ? 0 : tp.partition;
+      let inputs = byTask.get(task);
+      if (!inputs) byTask.set(task, (inputs = []));
+      inputs.push(tp);
+    }
+    this.dropTasks();
+    const others = Array.from({ length: this.partitions }, (_, t) => t).filter((t) => !byTask.has(t));
+    this.storage.release(others);
+    this.tasks = new Map([...byTask].map(([task, inputs]) => [task, this.newTask(task, inputs)]));
+    await this.prepare([...this.tasks.values()]);
+  }
+
+  /** Eager rebalance: commit what was processed while the generation still holds, then stop every task. */
+  private async revoked(): Promise<void> {
+    for (const task of this.tasks.values()) {
+      // A failure only means the batch is processed again, by whichever member gets the task.
+      await this.commitPending(task).catch(() => undefined);
+    }
+    this.dropTasks();
+    this.member = undefined;
+  }
+
+  private newTask(id: number, inputs: readonly TopicPartition[]): Task {
+    // Each task has its own pipeline: its own state stores, stream time and windows.
+    const pipeline = buildPipeline(this.sink, this.catalog, this.storage.forTask(id), this.groupId);
+    return { id, inputs, pipeline, materialize: this.materialize?.fork(), positions: undefined, pending: undefined, lastCommit: 0 };
+  }
+
+  private dropTasks(): void {
+    for (const task of this.tasks.values()) this.lateOfGoneTasks += task.pipeline.stats?.lateRecords ?? 0;
+    this.tasks = new Map();
+  }
+
+  /** Restores tasks' state to the committed positions, then positions them there. */
+  private async prepare(tasks: readonly Task[]): Promise<void> {
+    if (tasks.length === 0) return;
+    const committed = await this.log.committed(this.groupId);
+    // Before anything is read: the state must be the one the committed positions resume from.
+    await this.storage.restore(
+      committed,
+      tasks.map((t) => t.id),
+      this.partitions,
+    );
+    const saved = new Map<string, Position>();
+    for (const p of committed) saved.set(`${p.topic}/${p.partition}`, p);
+    for (const task of tasks) {
+      task.pipeline.discardState?.();
+      task.materialize?.discard();
+      task.pending = undefined;
+      // Only input positions: the group also holds its changelogs' committed ends.
+      const positions = new Map<string, Position>();
+      const fresh: Position[] = [];
+      for (const { topic, partition } of task.inputs) {
+        const k = `${topic}/${partition}`;
         const at = saved.get(k);
         if (at !== undefined) positions.set(k, at);
         else {
-          const off = this.offsetReset === 'earliest' ? await this.log.startOffset(topic, p) : await this.log.endOffset(topic, p);
-          positions.set(k, { topic, partition: p, offset: off });
-          fresh.push({ topic, partition: p, offset: off });
+          const off = this.offsetReset === 'earliest' ? await this.log.startOffset(topic, partition) : await this.log.endOffset(topic, partition);
+          positions.set(k, { topic, partition, offset: off });
+          fresh.push({ topic, partition, offset: off });
         }
       }
+      if (fresh.length > 0) await this.log.commit({ groupId: this.groupId, outputs: [], positions: fresh, ...this.committer(task) });
+      task.positions = positions;
     }
-    if (fresh.length > 0) await this.log.commit({ groupId: this.groupId, outputs: [], positions: fresh });
-    this.inputs = inputs;
-    this.positions = positions;
+  }
+
+  /** What a task's commits carry in scale-out: the member (generation) and the task. */
+  private committer(task: Task): { member?: GroupMember; task?: string } {
+    if (!this.scaleOut || !this.member) return {};
+    return { member: this.member, task: String(task.id) };
   }
 
   /** Processes at most one batch per input partition. Returns how many input records it consumed. */
@@ -152,15 +255,25 @@ export class PersistentQuery {
 
   private async batch(): Promise<number> {
     if (this.stopped || this.state === 'TERMINATED') return 0;
-    if (!this.positions) await this.init();
-    const positions = this.positions!;
-    const pending = (this.pending ??= emptyPending());
+    if (!this.scaleOut && this.tasks.size === 0) await this.assignAll();
+    let count = 0;
+    for (const task of this.tasks.values()) count += await this.taskBatch(task);
+    return count;
+  }
+
+  private async taskBatch(task: Task): Promise<number> {
+    // After a failed commit: start over from what the log says was committed.
+    if (!task.positions) await this.prepare([task]);
+    const positions = task.positions!;
+    const pending = (task.pending ??= emptyPending());
     const { outputs, errors } = pending;
     const onError = (e: ProcessingError) => {
       this.errorCount++;
       errors.push(processingLogRecord(this.id, e));
     };
-    const mv = this.materialize;
+    const mv = task.materialize;
+    // Scale-out: a materialised row carries its task, so the task's rows can move with it.
+    const rowTask = this.scaleOut ? task.id : null;
     const emit: RowEmitter = (key, value, meta) => {
       if (mv) {
         // Source-row layout: columns, then ROWTIME, ROWPARTITION, ROWOFFSET, window bounds.
@@ -170,7 +283,7 @@ export class PersistentQuery {
         for (let i = 0; i < key.length; i++) row[i] = key[i];
         for (let i = 0; i < this.valueWidth; i++) row[key.length + i] = value === null ? null : value[i];
         row[width] = BigInt(meta.timestamp);
-        row[width + 1] = null;
+        row[width + 1] = rowTask;
         row[width + 2] = null;
         if (meta.window) {
           row[width + 3] = meta.window[0];
@@ -193,7 +306,7 @@ export class PersistentQuery {
     const batches: LogRecord[][] = [];
     // A partition with more to read than one batch: the input is not drained yet.
     let behind = false;
-    for (const { topic, partition } of this.inputs) {
+    for (const { topic, partition } of task.inputs) {
       const k = `${topic}/${partition}`;
       const from = positions.get(k)!.offset;
       const { records, next } = await this.log.read(topic, partition, from, this.batchSize);
@@ -206,7 +319,7 @@ export class PersistentQuery {
     }
     if (batches.length === 0) {
       // Read to the end: what earlier batches left pending (commits on an interval) goes now.
-      await this.commitPending();
+      await this.commitPending(task);
       return 0;
     }
     // An array of our own, dropped entry by entry: a record becomes garbage once processed
@@ -215,43 +328,47 @@ export class PersistentQuery {
     const ordered: (LogRecord | undefined)[] = batches.length === 1 ? batches[0]!.slice() : mergeByTimestamp(batches);
     batches.length = 0;
     const count = ordered.length;
+    const pipeline = task.pipeline;
     for (let i = 0; i < count; i++) {
       const rec = ordered[i]!;
       ordered[i] = undefined;
-      this.pipeline.process(rec, onError, emit);
+      pipeline.process(rec, onError, emit);
     }
     pending.records += count;
-    if (!behind || Date.now() - this.lastCommit >= this.commitIntervalMs) await this.commitPending();
+    if (!behind || Date.now() - task.lastCommit >= this.commitIntervalMs) await this.commitPending(task);
     return count;
   }
 
-  /** Commits what was processed since the last commit: outputs, positions and state together. */
-  private async commitPending(): Promise<void> {
-    const pending = this.pending;
+  /** Commits what a task processed since its last commit: outputs, positions and state together. */
+  private async commitPending(task: Task): Promise<void> {
+    const pending = task.pending;
     if (pending === undefined || pending.records === 0) return;
-    this.pending = undefined;
-    const mv = this.materialize;
+    task.pending = undefined;
+    const mv = task.materialize;
     const out: TopicRecords[] = [];
     if (pending.outputs.length > 0) out.push({ topic: this.sink.topic, records: pending.outputs });
     if (pending.errors.length > 0) out.push({ topic: PROCESSING_LOG_TOPIC, records: pending.errors });
     try {
-      await this.storage.commit({ groupId: this.groupId, outputs: out, positions: [...pending.positions.values()] }, () => {
-        this.pipeline.flushState?.();
-        mv?.flush();
-        const cutoff = this.pipeline.retentionCutoff?.();
-        if (mv && cutoff !== undefined && cutoff > 0) mv.trimWindowsBefore(cutoff);
-      });
+      await this.storage.commit(
+        { groupId: this.groupId, outputs: out, positions: [...pending.positions.values()], ...this.committer(task) },
+        () => {
+          task.pipeline.flushState?.();
+          mv?.flush();
+          const cutoff = task.pipeline.retentionCutoff?.();
+          if (mv && cutoff !== undefined && cutoff > 0) mv.trimWindowsBefore(cutoff, this.scaleOut ? task.id : undefined);
+        },
+      );
     } catch (e) {
       // The batch is read again from the committed positions: forget its state changes. In
       // Kafka mode part of it may have been committed (outputs without positions, or Kafka
       // without the local file), so the next batch starts over from what the log says was
-      // committed, with the state restored to match (init).
-      this.pipeline.discardState?.();
+      // committed, with the state restored to match (prepare).
+      task.pipeline.discardState?.();
       mv?.discard();
-      this.positions = undefined;
+      task.positions = undefined;
       throw e;
     }
-    this.lastCommit = Date.now();
+    task.lastCommit = Date.now();
     this.processedCount += pending.records;
     this.outputCount += pending.outputs.length;
   }
@@ -291,8 +408,16 @@ export class PersistentQuery {
   async stop(): Promise<void> {
     await this.halt();
     // A clean stop commits what it processed (commits may be on an interval), so that nothing
-    // is processed again after a restart. A failure only means it will be.
-    if (this.pending?.records) await this.exclusive(() => this.commitPending()).catch(() => undefined);
+    // is processed again after a restart. A failure only means it will be. Leaving the group
+    // revokes the tasks, which commits them.
+    if (this.membership) await this.leave();
+    else for (const task of this.tasks.values()) await this.exclusive(() => this.commitPending(task)).catch(() => undefined);
+  }
+
+  private async leave(): Promise<void> {
+    const membership = this.membership;
+    this.membership = undefined;
+    await membership?.leave().catch(() => undefined);
   }
 
   private async halt(): Promise<void> {
@@ -303,7 +428,7 @@ export class PersistentQuery {
     this.loop = undefined;
   }
 
-  /** Runs `work` when no batch is running (batches and commits never overlap). */
+  /** Runs `work` when no batch is running (batches, commits and rebalances never overlap). */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const next = this.busy.then(work);
     this.busy = next.catch(() => undefined);
@@ -312,25 +437,65 @@ export class PersistentQuery {
 
   /** Input records dropped as late (their window had closed). */
   get lateRecords(): number {
-    return this.pipeline.stats?.lateRecords ?? 0;
+    let n = this.lateOfGoneTasks;
+    for (const task of this.tasks.values()) n += task.pipeline.stats?.lateRecords ?? 0;
+    return n;
+  }
+
+  /** Scale-out: which instance runs which task (undefined when this instance runs them all). */
+  ownership(): TaskOwnership | undefined {
+    if (!this.scaleOut || !this.membership) return undefined;
+    const local = new Set<number>();
+    for (const task of this.tasks.values()) for (const { partition } of task.inputs) local.add(partition);
+    const counts = this.membership.owners();
+    return {
+      partitions: Math.max(0, ...[...counts.keys()].map((p) => p + 1)),
+      owners: counts,
+      local,
+      self: this.scaleOut.endpoint,
+      keySource: sourceSteps(this.sink)[0]!,
+    };
   }
 
   /** Stops and deletes the query's state (TERMINATE). */
   async destroy(): Promise<void> {
     await this.halt();
-    this.pending = undefined;
-    this.pipeline.destroyState?.();
+    await this.leave();
+    for (const task of this.tasks.values()) {
+      task.pending = undefined;
+      task.pipeline.destroyState?.();
+    }
+    this.dropTasks();
     await this.storage.destroy();
   }
 
-  /** True when every input partition has been read to its end. */
+  /** True when every input partition this instance runs has been read to its end. */
   async caughtUp(): Promise<boolean> {
-    if (!this.positions || (this.pending?.records ?? 0) > 0) return false;
-    for (const p of this.positions.values()) {
-      if ((await this.log.endOffset(p.topic, p.partition)) > p.offset) return false;
+    // Scale-out between assignments: nothing is known to be read.
+    if (this.scaleOut && this.member === undefined) return false;
+    if (!this.scaleOut && this.tasks.size === 0) return false;
+    for (const task of this.tasks.values()) {
+      if (!task.positions || (task.pending?.records ?? 0) > 0) return false;
+      for (const p of task.positions.values()) {
+        if ((await this.log.endOffset(p.topic, p.partition)) > p.offset) return false;
+      }
     }
     return true;
   }
+}
+
+/** A task: one partition number of the query's inputs (or all of them), with its own state. */
+interface Task {
+  readonly id: number;
+  readonly inputs: readonly TopicPartition[];
+  readonly pipeline: Pipeline;
+  /** The task's writer of the query's materialised table (the tasks share the table). */
+  readonly materialize: MaterializedTable | undefined;
+  /** Read positions: where the next batch starts (ahead of the committed ones while `pending`); undefined until prepared. */
+  positions: Map<string, Position> | undefined;
+  /** Processed but not yet committed (only between batches when commits are on an interval). */
+  pending: PendingCommit | undefined;
+  lastCommit: number;
 }
 
 interface PendingCommit {

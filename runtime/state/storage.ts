@@ -6,7 +6,7 @@
 // Implementations live with the engine (runtime/engine/state/).
 
 import type Database from 'better-sqlite3';
-import type { Position, TopicRecords } from '../log/log.js';
+import type { GroupMember, Position, TopicRecords } from '../log/log.js';
 import type { MaterializedTable } from '../materialize/materialized-table.js';
 import type { KeyValueStore, StateCodec } from './kv-store.js';
 
@@ -20,17 +20,37 @@ export interface BatchCommit {
   readonly groupId: string;
   readonly outputs: readonly TopicRecords[];
   readonly positions: readonly Position[];
+  /** Scale-out: the group member committing (see Commit.member). */
+  readonly member?: GroupMember;
+  /** Scale-out: the task committing (see Commit.task). */
+  readonly task?: string;
 }
 
-/** One persistent query's state: its stores, its materialised table, and its commits. */
-export interface QueryStorage extends StoreOpener {
-  /** Mirrors a materialised table with the query's stores (CTAS results, source tables). */
+/**
+ * One persistent query's state: its stores, its materialised table, and its commits. State is
+ * kept per task (a partition number across the query's inputs, as in Kafka Streams), so that
+ * a task's state can move to another instance with its partitions: in Kafka mode task t's
+ * changes go to partition t of each changelog. Embedded mode has one task, 0.
+ */
+export interface QueryStorage {
+  /** Opens the stores of one task. */
+  forTask(task: number): StoreOpener;
+  /**
+   * Mirrors a materialised table with the query's stores (CTAS results, source tables). Its
+   * rows carry their task in ROWPARTITION (pull queries never show it).
+   */
   attachTable(table: MaterializedTable): void;
   /**
-   * Brings the local state up to what was committed, given the group's committed positions
-   * (Kafka: replays the changelogs). Runs before the query reads anything.
+   * Brings the local state of `tasks` up to what was committed, given the group's committed
+   * positions (Kafka: replays partition t of the changelogs, which have `partitions`
+   * partitions). Runs before a task reads anything.
    */
-  restore(committed: readonly Position[]): Promise<void>;
+  restore(committed: readonly Position[], tasks: readonly number[], partitions: number): Promise<void>;
+  /**
+   * Forgets the local state of tasks now run elsewhere: their rows leave the materialised
+   * table, so this instance's pull queries answer only for its own tasks.
+   */
+  release(tasks: readonly number[]): void;
   /**
    * Commits a batch: outputs, positions and the state changes that `flush` writes, all or
    * nothing. When it throws nothing was committed, and the caller discards its unflushed state.

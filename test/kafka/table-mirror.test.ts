@@ -15,7 +15,7 @@ describe('TableMirror', () => {
     const store = new SqliteKeyValueStore(db, 'q_groups');
     store.put('gone', { n: 0 });
     store.flush();
-    const mirror = new TableMirror(db, store.table, 'q-groups-changelog', STORE_CODEC);
+    const mirror = new TableMirror(db, store.table, 'q-groups-changelog', STORE_CODEC, 0);
     mirror.clearCaptured();
     store.put('a', { n: 1 });
     store.put('b', { n: 2n });
@@ -40,7 +40,7 @@ describe('TableMirror', () => {
     const copy = new Database(':memory:');
     new SqliteKeyValueStore(copy, 'q_groups').flush(); // creates the table
     copy.prepare(`INSERT INTO "${store.table}" (k, v) VALUES ('gone', '{}')`).run();
-    const target = new TableMirror(copy, store.table, 'q-groups-changelog', STORE_CODEC);
+    const target = new TableMirror(copy, store.table, 'q-groups-changelog', STORE_CODEC, 0);
     for (const r of records) target.apply(target.fromRecord(r.key, r.value));
     expect(contents(copy, store.table)).toEqual(contents(db, store.table));
     expect(new SqliteKeyValueStore(copy, 'q_groups').get('b')).toEqual({ n: 2n });
@@ -50,7 +50,7 @@ describe('TableMirror', () => {
     const db = new Database(':memory:');
     const ddl = 'CREATE TABLE mv_t (ID INTEGER, NAME TEXT, AMOUNT REAL, DATA BLOB, N INTEGER, PRIMARY KEY (ID, NAME))';
     db.exec(ddl);
-    const mirror = new TableMirror(db, 'mv_t', 't-Materialize-changelog', SQL_ROW_CODEC);
+    const mirror = new TableMirror(db, 'mv_t', 't-Materialize-changelog', SQL_ROW_CODEC, 0);
     mirror.clearCaptured();
     const insert = db.prepare('INSERT INTO mv_t VALUES (?, ?, ?, ?, ?)');
     insert.run(9007199254740993n, 'x', 0.1, Buffer.from([0, 255, 7]), null);
@@ -66,7 +66,7 @@ describe('TableMirror', () => {
     const copy = new Database(':memory:');
     copy.exec(ddl);
     copy.prepare('INSERT INTO mv_t VALUES (2, ?, 0, NULL, NULL)').run('z');
-    const target = new TableMirror(copy, 'mv_t', 't-Materialize-changelog', SQL_ROW_CODEC);
+    const target = new TableMirror(copy, 'mv_t', 't-Materialize-changelog', SQL_ROW_CODEC, 0);
     for (const r of records) target.apply(target.fromRecord(r.key, r.value));
     expect(contents(copy, 'mv_t')).toEqual(contents(db, 'mv_t'));
     expect(contents(copy, 'mv_t')).toEqual([
@@ -78,7 +78,7 @@ describe('TableMirror', () => {
   it('sees nothing of a transaction rolled back, which is how a batch is captured before Kafka has it', () => {
     const db = new Database(':memory:');
     const store = new SqliteKeyValueStore(db, 'q_meta');
-    const mirror = new TableMirror(db, store.table, 'q-meta-changelog', STORE_CODEC);
+    const mirror = new TableMirror(db, store.table, 'q-meta-changelog', STORE_CODEC, 0);
     mirror.clearCaptured();
     const rollback = new Error('rollback');
     let seen: string[] = [];

@@ -16,6 +16,7 @@ export class Checkpoints {
     readonly get: Database.Statement<[string]>;
     readonly set: Database.Statement<[string, number, number]>;
     readonly delete: Database.Statement<[string]>;
+    readonly deleteOne: Database.Statement<[string, number]>;
   };
 
   constructor(db: Database.Database) {
@@ -27,6 +28,7 @@ export class Checkpoints {
           'ON CONFLICT (topic, partition) DO UPDATE SET offset = excluded.offset',
       ),
       delete: db.prepare('DELETE FROM _sluice_changelog_offsets WHERE topic = ?'),
+      deleteOne: db.prepare('DELETE FROM _sluice_changelog_offsets WHERE topic = ? AND partition = ?'),
     };
   }
 
@@ -41,7 +43,9 @@ export class Checkpoints {
     this.stmts.set.run(topic, partition, offset);
   }
 
-  delete(topic: string): void {
-    this.stmts.delete.run(topic);
+  /** Forgets a changelog, or one partition of it. */
+  delete(topic: string, partition?: number): void {
+    if (partition === undefined) this.stmts.delete.run(topic);
+    else this.stmts.deleteOne.run(topic, partition);
   }
 }

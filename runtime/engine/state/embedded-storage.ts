@@ -19,9 +19,13 @@ export class EmbeddedStateStorage implements StateStorage {
   forQuery(): QueryStorage {
     const log = this.log;
     return {
-      openStore: (name: string, codec?: StateCodec): KeyValueStore => new SqliteKeyValueStore(log.database, name, codec),
+      // One task: the log's single process runs every partition.
+      forTask: () => ({
+        openStore: (name: string, codec?: StateCodec): KeyValueStore => new SqliteKeyValueStore(log.database, name, codec),
+      }),
       attachTable: () => undefined,
       restore: async () => undefined,
+      release: () => undefined,
       commit: async (batch: BatchCommit, flush: () => void): Promise<void> => {
         await log.commit({ ...batch, state: flush, discardAppended: true });
       },

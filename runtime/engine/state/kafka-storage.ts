@@ -16,11 +16,11 @@
 // applied, so no committed change is lost and none is applied twice.
 
 import type Database from 'better-sqlite3';
-import { UnknownTopicError, type Log, type Position } from '../../log/log.js';
+import { TopicExistsError, UnknownTopicError, type Log, type Position } from '../../log/log.js';
 import { outputEnds } from '../../log/output-ends.js';
 import type { MaterializedTable } from '../../materialize/materialized-table.js';
 import type { KeyValueStore, StateCodec } from '../../state/kv-store.js';
-import type { BatchCommit, QueryStorage, StateStorage } from '../../state/storage.js';
+import type { BatchCommit, QueryStorage, StateStorage, StoreOpener } from '../../state/storage.js';
 import { Checkpoints } from './checkpoints.js';
 import type { LocalDatabase } from './local-database.js';
 import { ReopenableStore } from './reopenable-store.js';
@@ -69,9 +69,12 @@ interface Mirrored {
   readonly store?: ReopenableStore;
 }
 
+/** Each row of a materialised table carries its task here (ksqlDB refuses it in pull queries). */
+const TASK_COLUMN = 'ROWPARTITION';
+
 class KafkaQueryState implements QueryStorage {
-  private readonly mirrored: Mirrored[] = [];
-  private readonly tables = new Set<string>();
+  /** By local table name: a store per task, and the materialised table the tasks share. */
+  private readonly mirrored = new Map<string, Mirrored>();
 
   constructor(
     private readonly log: Log,
@@ -80,19 +83,53 @@ class KafkaQueryState implements QueryStorage {
     private readonly groupId: string,
   ) {}
 
-  openStore(name: string, codec?: StateCodec): KeyValueStore {
-    const store = new ReopenableStore(this.db, name, codec);
-    this.mirror(store.table, changelogTopic(this.groupId, name), STORE_CODEC, store);
-    return store;
+  forTask(task: number): StoreOpener {
+    return {
+      openStore: (name: string, codec?: StateCodec): KeyValueStore => {
+        // A table per task, so that a task's state can be restored and dropped on its own; one
+        // changelog per store, task t writing its partition t.
+        const store = new ReopenableStore(this.db, `${name}_t${task}`, codec);
+        this.mirrored.set(store.table, { mirror: new TableMirror(this.db, store.table, changelogTopic(this.groupId, name), STORE_CODEC, task), store });
+        return store;
+      },
+    };
   }
 
   attachTable(table: MaterializedTable): void {
-    this.mirror(table.table, changelogTopic(this.groupId, 'Materialize'), SQL_ROW_CODEC, undefined);
+    // Attached once per query: its tasks share the table.
+    if (this.mirrored.has(table.table)) return;
+    const topic = changelogTopic(this.groupId, 'Materialize');
+    this.mirrored.set(table.table, { mirror: new TableMirror(this.db, table.table, topic, SQL_ROW_CODEC, { column: TASK_COLUMN }) });
   }
 
-  async restore(committed: readonly Position[]): Promise<void> {
-    for (const { mirror } of this.mirrored) await this.restoreOne(mirror, committed);
-    for (const { store } of this.mirrored) store?.reopen();
+  async restore(committed: readonly Position[], tasks: readonly number[], partitions: number): Promise<void> {
+    for (const { mirror } of this.mirrored.values()) {
+      const mine = mirror.partitionsFor(tasks);
+      if (mine.length > 0) await this.restoreOne(mirror, committed, mine, partitions);
+    }
+    for (const { mirror, store } of this.mirrored.values()) if (mirror.partitionsFor(tasks).length > 0) store?.reopen();
+  }
+
+  release(tasks: readonly number[]): void {
+    if (tasks.length === 0) return;
+    this.db.transaction(() => {
+      for (const [table, { mirror, store }] of [...this.mirrored]) {
+        const gone = mirror.partitionsFor(tasks);
+        if (gone.length === 0) continue;
+        if (store) {
+          // A store's table stays, with its checkpoint: if the task comes back, the restore
+          // replays only what other instances wrote meanwhile.
+          this.mirrored.delete(table);
+          continue;
+        }
+        // The shared table answers pull queries: rows of tasks run elsewhere must go.
+        for (const p of gone) {
+          mirror.wipePartition(p);
+          this.checkpoints.delete(mirror.topic, p);
+        }
+        mirror.clearCaptured();
+      }
+    })();
   }
 
   async commit(batch: BatchCommit, flush: () => void): Promise<void> {
@@ -110,6 +147,8 @@ class KafkaQueryState implements QueryStorage {
       outputs,
       positions: batch.positions,
       ...(changelogs.length > 0 ? { outputPositions: changelogs } : {}),
+      ...(batch.member ? { member: batch.member } : {}),
+      ...(batch.task !== undefined ? { task: batch.task } : {}),
     });
     // Kafka has the batch. If the local write fails the caller restarts the query from the
     // committed positions, and the restore replays the changelogs this write would have applied.
@@ -123,21 +162,15 @@ class KafkaQueryState implements QueryStorage {
   }
 
   async destroy(): Promise<void> {
-    for (const { mirror } of this.mirrored) {
-      this.checkpoints.delete(mirror.topic);
+    const topics = new Set([...this.mirrored.values()].map(({ mirror }) => mirror.topic));
+    for (const topic of topics) {
+      this.checkpoints.delete(topic);
       try {
-        await this.log.deleteTopic(mirror.topic);
+        await this.log.deleteTopic(topic);
       } catch (e) {
         if (!(e instanceof UnknownTopicError)) throw e;
       }
     }
-  }
-
-  private mirror(table: string, topic: string, codec: RowCodec, store: ReopenableStore | undefined): void {
-    // A materialised table is attached once per query; stores never share a table.
-    if (this.tables.has(table)) return;
-    this.tables.add(table);
-    this.mirrored.push({ mirror: new TableMirror(this.db, table, topic, codec), ...(store ? { store } : {}) });
   }
 
   /**
@@ -149,9 +182,10 @@ class KafkaQueryState implements QueryStorage {
     const rollback = new RollbackSignal();
     try {
       this.db.transaction(() => {
-        for (const { mirror } of this.mirrored) mirror.clearCaptured();
+        const mirrors = [...this.mirrored.values()].map(({ mirror }) => mirror);
+        for (const mirror of mirrors) mirror.clearCaptured();
         flush();
-        captured = this.mirrored.map(({ mirror }) => ({ mirror, changes: mirror.captured() }));
+        captured = mirrors.map((mirror) => ({ mirror, changes: mirror.captured() }));
         throw rollback;
       })();
     } catch (e) {
@@ -160,34 +194,31 @@ class KafkaQueryState implements QueryStorage {
     return captured;
   }
 
-  private async restoreOne(mirror: TableMirror, committed: readonly Position[]): Promise<void> {
+  private async restoreOne(mirror: TableMirror, committed: readonly Position[], partitions: readonly number[], count: number): Promise<void> {
     const topic = mirror.topic;
-    let info = await this.log.describeTopic(topic);
-    if (info === undefined) {
-      await this.log.createTopic(topic, { partitions: 1, replicas: 1, cleanupPolicy: 'compact' });
-      info = { name: topic, partitions: 1, replicas: 1, cleanupPolicy: 'compact' };
+    if ((await this.log.describeTopic(topic)) === undefined) {
+      // A partition per task: task t's changes go to partition t.
+      await this.log.createTopic(topic, { partitions: count, replicas: 1, cleanupPolicy: 'compact' }).catch((e: unknown) => {
+        // Another instance of the service created it first.
+        if (!(e instanceof TopicExistsError)) throw e;
+      });
     }
     const local = this.checkpoints.get(topic);
-    const ranges: { partition: number; start: number; from: number; bound: number }[] = [];
-    let rebuild = false;
-    for (let p = 0; p < info.partitions; p++) {
-      const bound = committed.find((c) => c.topic === topic && c.partition === p)?.offset ?? 0;
-      const start = await this.log.startOffset(topic, p);
-      const at = local.get(p);
-      // No record of this changelog, or one that does not fit it (a newer local file than the
-      // changelog, or one that retention has overtaken): start again from the beginning.
-      if (at === undefined || at > bound || at < start) rebuild = true;
-      ranges.push({ partition: p, start, from: at ?? start, bound });
-    }
-    if (rebuild) {
-      this.db.transaction(() => {
-        mirror.wipe();
-        mirror.clearCaptured();
-        this.checkpoints.delete(topic);
-      })();
-      for (const r of ranges) r.from = r.start;
-    }
-    for (const { partition, from, bound } of ranges) {
+    for (const partition of partitions) {
+      const bound = committed.find((c) => c.topic === topic && c.partition === partition)?.offset ?? 0;
+      const start = await this.log.startOffset(topic, partition);
+      const at = local.get(partition);
+      let from = at ?? start;
+      // No record of this changelog partition, or one that does not fit it (a newer local file
+      // than the changelog, or one that retention has overtaken): start again from the beginning.
+      if (at === undefined || at > bound || at < start) {
+        this.db.transaction(() => {
+          mirror.wipePartition(partition);
+          mirror.clearCaptured();
+          this.checkpoints.delete(topic, partition);
+        })();
+        from = start;
+      }
       let offset = from;
       while (offset < bound) {
         const { records, next } = await this.log.read(topic, partition, offset, RESTORE_CHUNK);

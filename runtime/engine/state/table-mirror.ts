@@ -29,6 +29,7 @@ export class TableMirror {
     readonly upsert: Database.Statement;
     readonly delete: Database.Statement;
     readonly wipe: Database.Statement;
+    readonly wipePartition: Database.Statement;
   };
 
   constructor(
@@ -41,6 +42,11 @@ export class TableMirror {
      * tagged JSON array of their column values.
      */
     private readonly codec: RowCodec,
+    /**
+     * Which changelog partition a change goes to: a number (a task's store), or the column
+     * holding each row's task (a materialised table shared by the query's tasks).
+     */
+    private readonly partition: number | { readonly column: string },
   ) {
     const info = db.prepare(`PRAGMA main.table_info(${q(table)})`).all() as { name: string; pk: number }[];
     if (info.length === 0) throw new Error(`no table ${table} to mirror`);
@@ -63,7 +69,33 @@ export class TableMirror {
       upsert: db.prepare(`INSERT OR REPLACE INTO main.${q(table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`),
       delete: db.prepare(`DELETE FROM main.${q(table)} WHERE ${this.keyIndexes.map((i) => `${names[i]} IS ?`).join(' AND ')}`),
       wipe: db.prepare(`DELETE FROM main.${q(table)}`),
+      wipePartition:
+        typeof partition === 'number'
+          ? db.prepare(`DELETE FROM main.${q(table)}`)
+          : db.prepare(`DELETE FROM main.${q(table)} WHERE coalesce(${q(partition.column)}, 0) = ?`),
     };
+    this.partitionIndex = typeof partition === 'number' ? -1 : this.columns.indexOf(partition.column);
+    if (typeof partition !== 'number' && this.partitionIndex < 0) throw new Error(`table ${table} has no column ${partition.column}`);
+  }
+
+  private readonly partitionIndex: number;
+
+  /** The changelog partition of a change. */
+  partitionOf(change: Change): number {
+    if (typeof this.partition === 'number') return this.partition;
+    const v = change.values[this.partitionIndex];
+    return v === null || v === undefined ? 0 : Number(v);
+  }
+
+  /** The changelog partitions this table's rows go to, given the query's tasks. */
+  partitionsFor(tasks: readonly number[]): readonly number[] {
+    return typeof this.partition === 'number' ? (tasks.includes(this.partition) ? [this.partition] : []) : tasks;
+  }
+
+  /** Deletes the rows of one changelog partition (a task's, before a rebuild or when it moves away). */
+  wipePartition(partition: number): void {
+    if (typeof this.partition === 'number') this.stmts.wipe.run();
+    else this.stmts.wipePartition.run(partition);
   }
 
   /** Creates the capture triggers (dropping the table drops them). */
@@ -107,7 +139,12 @@ export class TableMirror {
 
   toRecord(change: Change, timestamp: number): ProducerRecord {
     const key = this.keyIndexes.map((i) => change.values[i]);
-    return { timestamp, key: this.codec.encodeKey(key), value: change.deleted ? null : this.codec.encodeRow(change.values, this.keyIndexes) };
+    return {
+      partition: this.partitionOf(change),
+      timestamp,
+      key: this.codec.encodeKey(key),
+      value: change.deleted ? null : this.codec.encodeRow(change.values, this.keyIndexes),
+    };
   }
 
   fromRecord(key: Buffer | null, value: Buffer | null): Change {

@@ -66,6 +66,7 @@ async function startQuery(
     log: ctx.log,
     storage: ctx.storage.forQuery(groupId),
     commitIntervalMs: ctx.commitIntervalMs,
+    ...(ctx.scaleOut ? { scaleOut: ctx.scaleOut } : {}),
     offsetReset: offsetReset(ctx),
   });
   // While the command log is replayed, queries are only registered: a later command may

@@ -16,7 +16,7 @@
 // on a shared connection it would hold up every read and commit behind it.
 import { AssignerProtocol } from 'kafkajs';
 import type { GroupListener, GroupMember, GroupMembership, GroupOptions, TopicPartition } from '../log.js';
-import { assignByPartition, type Subscription } from './assign.js';
+import { assignByPartition, ownersOf, type Subscription } from './assign.js';
 import { errorType, isRetriable } from './errors.js';
 import type { Connection, KBroker } from './kafkajs-internals.js';
 import { PartitionMetadata } from './metadata.js';
@@ -44,6 +44,9 @@ export class KafkaGroupMember implements GroupMembership {
   private memberId = '';
   private current: GroupMember | undefined;
   private assigned: readonly TopicPartition[] = [];
+  private owned: ReadonlyMap<number, string> = new Map();
+  private readonly endpoint: string;
+  private readonly oneTask: boolean;
   private coordinator: KBroker | undefined;
   private stopped = false;
   private wake: () => void = () => undefined;
@@ -61,6 +64,8 @@ export class KafkaGroupMember implements GroupMembership {
     this.rebalanceMs = options.rebalanceTimeoutMs ?? DEFAULT_REBALANCE_MS;
     this.heartbeatMs = options.heartbeatIntervalMs ?? Math.max(100, Math.floor(this.sessionMs / 3));
     this.metadata = new PartitionMetadata(connection.cluster);
+    this.endpoint = options.endpoint ?? '';
+    this.oneTask = options.oneTask ?? false;
   }
 
   /** Connects, joins, and resolves after the first assignment has been handed to onAssigned. */
@@ -84,6 +89,10 @@ export class KafkaGroupMember implements GroupMembership {
 
   assignment(): readonly TopicPartition[] {
     return this.assigned;
+  }
+
+  owners(): ReadonlyMap<number, string> {
+    return this.owned;
   }
 
   async leave(): Promise<void> {
@@ -135,7 +144,9 @@ export class KafkaGroupMember implements GroupMembership {
   private async join(): Promise<void> {
     this.coordinator ??= await this.connection.cluster.findGroupCoordinator({ groupId: this.outerGroup });
     const coordinator = this.coordinator;
-    const metadata = AssignerProtocol.MemberMetadata.encode({ version: 0, topics: [...this.topics], userData: Buffer.alloc(0) });
+    // Our user data: what the leader needs besides the topics (see assign.ts).
+    const userData = Buffer.from(JSON.stringify({ endpoint: this.endpoint, oneTask: this.oneTask }), 'utf8');
+    const metadata = AssignerProtocol.MemberMetadata.encode({ version: 0, topics: [...this.topics], userData });
     const joined = await coordinator.joinGroup({
       groupId: this.outerGroup,
       sessionTimeout: this.sessionMs,
@@ -160,23 +171,27 @@ export class KafkaGroupMember implements GroupMembership {
     partitions.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition));
     this.current = { groupId: this.groupId, memberId: joined.memberId, generationId: joined.generationId };
     this.assigned = partitions;
+    this.owned = decodeOwners(decoded?.userData);
     await this.listener.onAssigned(partitions, this.current);
   }
 
   /** The leader's part: every member's assignment, from their subscriptions and the topics' sizes. */
   private async assign(members: readonly { memberId: string; memberMetadata: Buffer }[]) {
-    const subscriptions: Subscription[] = members.map((m) => ({
-      memberId: m.memberId,
-      topics: AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.topics ?? [],
-    }));
+    const subscriptions: Subscription[] = members.map((m) => {
+      const decoded = AssignerProtocol.MemberMetadata.decode(m.memberMetadata);
+      const user = parseUserData(decoded?.userData);
+      return { memberId: m.memberId, topics: decoded?.topics ?? [], endpoint: user.endpoint, oneTask: user.oneTask };
+    });
     await this.metadata.refresh();
     const counts = new Map<string, number>();
     for (const topic of new Set(subscriptions.flatMap((s) => s.topics))) counts.set(topic, await this.metadata.partitionCount(topic));
     const assignment = assignByPartition(subscriptions, counts);
+    // Every member learns who owns which partition number, to forward pull queries.
+    const userData = Buffer.from(JSON.stringify([...ownersOf(assignment, subscriptions)]), 'utf8');
     return [...assignment].map(([memberId, partitions]) => {
       const byTopic: Record<string, number[]> = {};
       for (const { topic, partition } of partitions) (byTopic[topic] ??= []).push(partition);
-      const memberAssignment = AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: byTopic, userData: Buffer.alloc(0) });
+      const memberAssignment = AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: byTopic, userData });
       return { memberId, memberAssignment };
     });
   }
@@ -211,6 +226,7 @@ export class KafkaGroupMember implements GroupMembership {
   private async revoke(): Promise<void> {
     const partitions = this.assigned;
     this.assigned = [];
+    this.owned = new Map();
     this.current = undefined;
     if (partitions.length > 0) await this.listener.onRevoked(partitions);
   }
@@ -224,5 +240,24 @@ export class KafkaGroupMember implements GroupMembership {
         resolve();
       };
     });
+  }
+}
+
+/** A member's subscription user data; other clients' (or none) read as no endpoint. */
+function parseUserData(data: Buffer | undefined | null): { endpoint: string; oneTask: boolean } {
+  try {
+    const v = JSON.parse((data ?? Buffer.alloc(0)).toString('utf8')) as { endpoint?: unknown; oneTask?: unknown };
+    return { endpoint: typeof v.endpoint === 'string' ? v.endpoint : '', oneTask: v.oneTask === true };
+  } catch {
+    return { endpoint: '', oneTask: false };
+  }
+}
+
+function decodeOwners(data: Buffer | undefined | null): ReadonlyMap<number, string> {
+  try {
+    const pairs = JSON.parse((data ?? Buffer.alloc(0)).toString('utf8')) as [number, string][];
+    return new Map(pairs.filter(([p, e]) => Number.isInteger(p) && typeof e === 'string'));
+  } catch {
+    return new Map();
   }
 }

@@ -201,6 +201,7 @@ export class KafkaLog implements Log {
     return {
       member: () => member.member(),
       assignment: () => member.assignment(),
+      owners: () => member.owners(),
       leave: async () => {
         this.memberships.delete(member);
         await member.leave();
