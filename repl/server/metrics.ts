@@ -4,12 +4,13 @@
 // at scrape time), and consumer lag (log end minus the position committed by the query's own
 // consumer group, whichever the mode, summed over its input partitions). Pull and push
 // queries: counts and latency histograms kept by the server.
-// State: rows in each state store and materialised table of the embedded log's SQLite file.
+// State: rows in each state store and materialised table, in the SQLite database that holds
+// them (the embedded log's file, or Kafka mode's local state file, which holds the rows of the
+// tasks this instance runs: each instance reports its own share).
 
+import type Database from 'better-sqlite3';
 import client from 'prom-client';
 import type { Engine } from '../../runtime/engine/engine.js';
-import { EmbeddedLog } from '../../runtime/log/embedded/embedded-log.js';
-import type { Log } from '../../runtime/log/log.js';
 
 /** Latency buckets in seconds: pull queries answer in tens of µs, so the low end is fine-grained. */
 const LATENCY_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -62,12 +63,12 @@ export class ServerMetrics {
 
     new client.Gauge({
       name: 'sluice_state_store_rows',
-      help: 'Entries in a state store (aggregation, join window) of the embedded log',
+      help: 'Entries in a state store (aggregation, join window)',
       labelNames: ['store', 'query_id'],
       registers,
       async collect() {
         this.reset();
-        const tables = stateTables(await engine.log(), 'state_');
+        const tables = stateTables(await engine.stateDatabase(), 'state_');
         if (tables.length === 0) return;
         const groups = (await engine.queryPositions().catch(() => [])).map((q) => ({ id: q.id, groupId: q.groupId }));
         for (const t of tables) this.set({ store: t.name, query_id: queryOfStore(t.name, groups) ?? '' }, t.rows);
@@ -80,7 +81,7 @@ export class ServerMetrics {
       registers,
       async collect() {
         this.reset();
-        for (const t of stateTables(await engine.log(), 'mv_')) this.set({ table: t.name.slice('mv_'.length) }, t.rows);
+        for (const t of stateTables(await engine.stateDatabase(), 'mv_')) this.set({ table: t.name.slice('mv_'.length) }, t.rows);
       },
     });
 
@@ -163,10 +164,8 @@ function consumerLag(partitions: readonly { readonly committed: number | undefin
   return lag;
 }
 
-/** The embedded log's SQLite tables named `prefix…` and their row counts (none on Kafka). */
-function stateTables(log: Log, prefix: 'state_' | 'mv_'): { name: string; rows: number }[] {
-  if (!(log instanceof EmbeddedLog)) return [];
-  const db = log.database;
+/** The state database's tables named `prefix…` and their row counts. */
+function stateTables(db: Database.Database, prefix: 'state_' | 'mv_'): { name: string; rows: number }[] {
   const names = db
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ? ORDER BY name`)
     .pluck()

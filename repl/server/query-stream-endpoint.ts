@@ -11,6 +11,7 @@ import type { ServerContext } from './context.js';
 import { requireString, stringMap } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { framingFor, type Framing } from './framing.js';
+import { forwardPull, gatherRows, pullRouteFor } from './pull-forward.js';
 import { printTopic, queryRequest, runPull, startPush, streamPush, type QueryRequest } from './queries.js';
 
 export async function handleQueryStream(ex: Exchange, server: ServerContext): Promise<void> {
@@ -36,12 +37,19 @@ async function pullQuery(ex: Exchange, server: ServerContext, request: QueryRequ
   const started = performance.now();
   let ok = false;
   try {
-    const pull = await runPull(server, request);
-    const columns = pull.result.columns;
-    let text = framing.first(metadata(pull.queryId, columns));
-    for (const row of pull.result.rows) text += framing.next(stringifyJsonExact(restRow(row, columns)));
-    ex.reply(200, framing.contentType, text + framing.last);
-    ok = true;
+    // Scale-out: the key's owner answers, or every owner adds its rows (pull-forward.ts).
+    const route = await pullRouteFor(server, request);
+    if (route.kind === 'forward') {
+      ok = await forwardPull(ex, request, route, '/query-stream');
+    } else {
+      const pull = await runPull(server, request);
+      const columns = pull.result.columns;
+      const rows = await gatherRows(ex, request, route, pull.result);
+      let text = framing.first(metadata(pull.queryId, columns));
+      for (const row of rows) text += framing.next(stringifyJsonExact(row));
+      ex.reply(200, framing.contentType, text + framing.last);
+      ok = true;
+    }
   } finally {
     server.metrics.pull((performance.now() - started) / 1000, ok);
   }

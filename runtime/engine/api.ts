@@ -31,6 +31,13 @@ export interface EngineOptions {
    * forward pull queries for keys whose state lives here (ksqlDB's ksql.advertised.listener).
    */
   readonly advertisedUrl?: string;
+  /**
+   * GROUP BY and joins on non-key columns go through internal repartition topics
+   * (`<group>-Aggregate-GroupBy-repartition`, …) instead of re-keying in-process. Default: on in
+   * Kafka mode, where a query's tasks may run on several instances; off embedded, where one task
+   * runs them all (tests turn it on to check both give the same results).
+   */
+  readonly repartitionTopics?: boolean;
   /** Initial session/config properties, e.g. {'auto.offset.reset': 'earliest'}. */
   readonly properties?: Readonly<Record<string, string>>;
 }

@@ -18,6 +18,11 @@ export interface EngineContext {
   readonly commitIntervalMs: number;
   /** Kafka mode: persistent queries share their tasks with the service's other instances. */
   readonly scaleOut: ScaleOut | undefined;
+  /**
+   * Re-keying queries run as stages joined by internal repartition topics (query-stages.ts), so
+   * their tasks can be spread over instances: true in Kafka mode, EngineOptions.repartitionTopics.
+   */
+  readonly repartitionTopics: boolean;
   readonly metastore: MetaStore;
   readonly commandLog: CommandLog;
   readonly queries: Map<string, PersistentQuery>;

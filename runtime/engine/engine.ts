@@ -5,6 +5,7 @@
 //   await engine.close();
 
 import { readFile } from 'node:fs/promises';
+import type Database from 'better-sqlite3';
 import { assertNever, type Position, type Statement } from '../../grammar/ast.js';
 import { parseStatement, splitStatements, substituteVariables } from '../../grammar/index.js';
 import { analyzeQuery } from '../../planner/analyze/query.js';
@@ -13,7 +14,7 @@ import { plannerConfig, type PlannerConfig } from '../../planner/config.js';
 import { SemanticError } from '../../planner/errors.js';
 import { defaultRegistry } from '../functions/registry.js';
 import { EmbeddedLog } from '../log/embedded/embedded-log.js';
-import type { Log } from '../log/log.js';
+import { TopicExistsError, type Log } from '../log/log.js';
 import { queryInfo, type PersistentQuery } from '../query/persistent-query.js';
 import { PROCESSING_LOG_SOURCE } from '../query/processing-log.js';
 import { runTransientQuery, type QueryHandle } from '../query/push-query.js';
@@ -21,7 +22,8 @@ import type { EngineOptions, QueryInfo, StatementResult } from './api.js';
 import { SluiceError } from './api.js';
 import { DEFAULT_SERVICE_ID, openBackend } from './backend.js';
 import { fetchClusterId } from './cluster-id.js';
-import { CommandLog } from './command-log.js';
+import { CommandFollower, reportOnStderr, skippedCommand, type FollowerStats } from './command-follower.js';
+import { CommandLog, type Command } from './command-log.js';
 import { offsetReset, type EngineContext } from './context.js';
 import { toSluiceError } from './errors.js';
 import { MetaStore } from './metastore.js';
@@ -33,6 +35,8 @@ import { print, printLive } from './statements/print.js';
 import { STRING } from '../../planner/types.js';
 import { PullCache } from './statements/pull-cache.js';
 import { explainPull, pullQuery, type PullPlanInfo } from './statements/pull.js';
+import { ownershipOf, pullRouteOf, type PullRoute } from './statements/pull-route.js';
+import type { TaskOwnership } from '../query/ownership.js';
 
 export type { QueryHandle } from '../query/push-query.js';
 
@@ -44,6 +48,10 @@ export class Engine {
   private readonly pullCache = new PullCache();
   /** The Kafka cluster's id, once asked (see kafkaClusterId). */
   private clusterId: Promise<string | undefined> | undefined;
+  /** Kafka mode: applies the commands other instances of the service append (command-follower.ts). */
+  private follower: CommandFollower | undefined;
+  /** Statements run one at a time, local and followed alike: see exclusive(). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: EngineOptions = {}) {
     this.ready = this.init();
@@ -62,6 +70,8 @@ export class Engine {
       storage: backend.storage,
       groupId: (queryId) => backend.groupId(queryId),
       commitIntervalMs: backend.commitIntervalMs,
+      scaleOut: backend.scaleOut,
+      repartitionTopics: this.options.repartitionTopics ?? log.kind === 'kafka',
       metastore,
       commandLog,
       queries: new Map<string, PersistentQuery>(),
@@ -76,12 +86,16 @@ export class Engine {
     };
     try {
       if (!(await log.describeTopic(PROCESSING_LOG_SOURCE.topic))) {
-        await log.createTopic(PROCESSING_LOG_SOURCE.topic, { partitions: 1, replicas: 1 });
+        // Kafka mode's instances may start together: another one creating it first is fine.
+        await log.createTopic(PROCESSING_LOG_SOURCE.topic, { partitions: 1, replicas: 1 }).catch(ignoreExists);
       }
       metastore.putSource(PROCESSING_LOG_SOURCE);
       await commandLog.ensure();
-      await this.restore(ctx);
+      const next = await this.restore(ctx);
       await resumeQueries(ctx);
+      if (log.kind === 'kafka') {
+        this.follower = new CommandFollower({ log, commandLog, from: next, apply: (cmd) => this.applyFollowed(ctx, cmd) });
+      }
     } catch (e) {
       // close() cannot reach an engine that never opened: release its connections and files now.
       for (const q of [...ctx.queries.values(), ...ctx.materializers.values()]) await q.stop().catch(() => undefined);
@@ -90,33 +104,90 @@ export class Engine {
       throw e;
     }
     this.ctx = ctx;
+    this.follower?.start();
     return ctx;
   }
 
-  /** Replays the command log: the catalog comes back and every query resumes where it committed. */
-  private async restore(ctx: EngineContext): Promise<void> {
-    const commands = await ctx.commandLog.readAll();
-    if (commands.length === 0) return;
+  /**
+   * Replays the command log: the catalog comes back and every query resumes where it
+   * committed. Returns the offset after the last command, where the follower takes over.
+   */
+  private async restore(ctx: EngineContext): Promise<number> {
+    const { entries, next } = await ctx.commandLog.readToEnd();
+    if (entries.length === 0) return next;
+    // Kafka mode's instances append concurrently, so the topic may hold a command that failed
+    // on the others (two created one stream at once): they skipped it, and so must a restart,
+    // or the service could never start again. Embedded, every command succeeded here in order:
+    // one that fails now means the data changed under it, which must not pass silently.
+    const skipFailed = ctx.log.kind === 'kafka';
     ctx.restoring = true;
-    const saved = new Map(ctx.properties);
     try {
-      for (const cmd of commands) {
-        ctx.properties.clear();
-        for (const [k, v] of Object.entries(cmd.properties)) ctx.properties.set(k, v);
-        const stmt = parseStatement(cmd.sql);
-        await this.dispatch(ctx, stmt, cmd.sql, cmd.queryId);
+      for (const { offset, command } of entries) {
+        try {
+          if (command === undefined) throw new Error('not a command');
+          await this.applyCommand(ctx, command);
+        } catch (e) {
+          if (!skipFailed) throw e;
+          reportOnStderr(skippedCommand(ctx.commandLog.topic, offset, command, e));
+        }
       }
+    } finally {
+      ctx.restoring = false;
+    }
+    return next;
+  }
+
+  /** Runs a command's statement as it ran where it was appended: under its properties and query id. */
+  private async applyCommand(ctx: EngineContext, cmd: Command): Promise<void> {
+    const saved = new Map(ctx.properties);
+    ctx.properties.clear();
+    for (const [k, v] of Object.entries(cmd.properties)) ctx.properties.set(k, v);
+    try {
+      await this.dispatch(ctx, parseStatement(cmd.sql), cmd.sql, cmd.queryId);
     } finally {
       ctx.properties.clear();
       for (const [k, v] of saved) ctx.properties.set(k, v);
-      ctx.restoring = false;
     }
+  }
+
+  /**
+   * A command another instance appended (Kafka mode): applied in its turn, and as a live
+   * statement (its queries start at once), but not appended again.
+   */
+  private applyFollowed(ctx: EngineContext, cmd: Command): Promise<void> {
+    return this.exclusive(() => ctx.commandLog.replaying(() => this.applyCommand(ctx, cmd)));
+  }
+
+  /**
+   * Runs `body` after every statement before it has finished. The catalog, the query map and
+   * the session properties are shared by all statements, and a followed command swaps the
+   * properties for its own while it runs: two statements interleaved at an await would see
+   * each other half-done.
+   */
+  private exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(body);
+    this.turn = result.catch(() => undefined);
+    return result;
   }
 
   /** Executes a script: statement by statement, stopping at the first error (thrown as SluiceError). */
   async execute(sql: string): Promise<StatementResult[]> {
     const ctx = await this.ready;
-    return this.executeIn(ctx, sql);
+    return this.exclusive(() => this.executeIn(ctx, sql));
+  }
+
+  /** Kafka mode: what this instance's command follower did so far (undefined embedded, where there is none). */
+  commandStats(): FollowerStats | undefined {
+    return this.follower?.stats;
+  }
+
+  /**
+   * Resolves once every command the service's instances appended before this call has been
+   * applied here (Kafka mode; at once embedded, where this engine appends them all).
+   */
+  async commandsApplied(): Promise<void> {
+    await this.ready;
+    await this.follower?.caughtUp();
   }
 
   private async executeIn(ctx: EngineContext, sql: string): Promise<StatementResult[]> {
@@ -243,6 +314,20 @@ export class Engine {
   }
 
   /**
+   * Scale-out (Kafka mode): which instance(s) answer a pull query — here, the one owning the
+   * key's task, or all of them — given who runs which task now. See statements/pull-route.ts;
+   * a request carrying LOCAL_ONLY_PROPERTY is always answered here. Runs nothing.
+   */
+  async pullRoute(sql: string): Promise<PullRoute> {
+    return pullRouteOf(await this.ready, sql);
+  }
+
+  /** Scale-out: who runs which task of the query materialising `table` (undefined when not scaled out). */
+  async queryOwnership(table: string): Promise<TaskOwnership | undefined> {
+    return ownershipOf(await this.ready, table.toUpperCase());
+  }
+
+  /**
    * A push query as an async iterator of rows (key columns first, then values), honouring
    * `auto.offset.reset` (default latest). Break out of the loop, or call close(), to stop it.
    */
@@ -355,6 +440,13 @@ export class Engine {
   async log(): Promise<Log> {
     return (await this.ready).log;
   }
+  /**
+   * The SQLite database of state stores (`state_…` tables) and materialised tables (`mv_…`):
+   * the log's own embedded, the local state file in Kafka mode. For measuring, not writing.
+   */
+  async stateDatabase(): Promise<Database.Database> {
+    return (await this.ready).storage.database;
+  }
   /** The command log's topic: `_sluice_<serviceId>_commands` in Kafka mode. */
   async commandTopic(): Promise<string> {
     return (await this.ready).commandLog.topic;
@@ -431,11 +523,17 @@ export class Engine {
     } catch {
       return;
     }
+    // First, so that no followed command starts a query while the others stop.
+    await this.follower?.stop();
     for (const q of ctx.queries.values()) await q.stop();
     for (const q of ctx.materializers.values()) await q.stop();
     await ctx.log.close();
     await ctx.storage.close();
   }
+}
+
+function ignoreExists(e: unknown): void {
+  if (!(e instanceof TopicExistsError)) throw e;
 }
 
 /** PRINT through query(): one STRING column per line, streaming live. */

@@ -97,9 +97,12 @@ export class PersistentQuery {
   private readonly oneTask: boolean;
   /** The tasks this instance runs now, by task number (embedded: task 0, every partition). */
   private tasks = new Map<number, Task>();
-  /** Partitions per input topic (the tasks there are), once known. */
+  /** The tasks there are: partitions per input topic, or 1 for a one-task query. */
   private partitions = 0;
+  /** Partitions per input topic: what a key's partition is computed modulo. */
+  private inputPartitions = 0;
   private membership: GroupMembership | undefined;
+  private joining: Promise<void> | undefined;
   private member: GroupMember | undefined;
   /** Late records counted by tasks since moved elsewhere (lateRecords stays monotonic). */
   private lateOfGoneTasks = 0;
@@ -139,18 +142,24 @@ export class PersistentQuery {
   async init(): Promise<void> {
     if (this.scaleOut) {
       if (this.membership) return;
-      const listener: GroupListener = {
-        onAssigned: (partitions, member) => this.exclusive(() => this.assigned(partitions, member)),
-        onRevoked: () => this.exclusive(() => this.revoked()),
-      };
-      this.membership = await this.log.joinGroup!(this.groupId, this.inputTopics, listener, {
-        ...this.scaleOut.group,
-        endpoint: this.scaleOut.endpoint,
-        oneTask: this.oneTask,
-      });
-      return;
+      // One membership per query: a join in flight is awaited, never started twice.
+      this.joining ??= this.join().finally(() => (this.joining = undefined));
+      return this.joining;
     }
     await this.exclusive(() => this.assignAll());
+  }
+
+  private async join(): Promise<void> {
+    const scaleOut = this.scaleOut!;
+    const listener: GroupListener = {
+      onAssigned: (partitions, member) => this.exclusive(() => this.assigned(partitions, member)),
+      onRevoked: () => this.exclusive(() => this.revoked()),
+    };
+    this.membership = await this.log.joinGroup!(this.groupId, this.inputTopics, listener, {
+      ...scaleOut.group,
+      endpoint: scaleOut.endpoint,
+      oneTask: this.oneTask,
+    });
   }
 
   /** Without a group: this instance runs every partition, as task 0. */
@@ -172,6 +181,7 @@ export class PersistentQuery {
     this.member = member;
     const counts = await Promise.all(this.inputTopics.map(async (t) => (await this.log.describeTopic(t))?.partitions ?? 0));
     const count = Math.max(0, ...counts);
+    this.inputPartitions = count;
     this.partitions = this.oneTask ? 1 : count;
     const byTask = new Map<number, TopicPartition[]>();
     for (const tp of partitions) {
@@ -381,12 +391,18 @@ export class PersistentQuery {
       let backoff = 100;
       while (!this.stopped) {
         try {
+          // Scale-out: a query whose first join failed (say the broker was away) joins now.
+          // Not inside runOnce: joining awaits the first assignment, which waits for batches.
+          if (this.scaleOut && !this.membership) await this.init();
           const n = await this.runOnce();
           if (this.state === 'ERROR') this.state = 'RUNNING';
           backoff = 100;
           if (n === 0 && !this.stopped) {
             await Promise.race([
-              this.log.waitForData(this.inputTopics, 250),
+              // No tasks here (scale-out, between assignments or none given): nothing to read,
+              // so no data to wait for either; waitForData may answer at once, and the loop
+              // would spin without ever yielding to the I/O that brings the next assignment.
+              this.tasks.size === 0 ? new Promise((r) => setTimeout(r, 100)) : this.log.waitForData(this.inputTopics, 250),
               new Promise<void>((r) => (this.wake = r)),
             ]);
           }
@@ -447,10 +463,9 @@ export class PersistentQuery {
     if (!this.scaleOut || !this.membership) return undefined;
     const local = new Set<number>();
     for (const task of this.tasks.values()) for (const { partition } of task.inputs) local.add(partition);
-    const counts = this.membership.owners();
     return {
-      partitions: Math.max(0, ...[...counts.keys()].map((p) => p + 1)),
-      owners: counts,
+      partitions: this.inputPartitions,
+      owners: this.membership.owners(),
       local,
       self: this.scaleOut.endpoint,
       keySource: sourceSteps(this.sink)[0]!,

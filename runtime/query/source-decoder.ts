@@ -55,6 +55,10 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
   );
   const width = cols.length;
   const rowtimeIdx = cols.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME');
+  // By name: a source over an internal repartition topic carries the original ROWPARTITION and
+  // ROWOFFSET as value columns, which the record's own must not overwrite (planner/repartition.ts).
+  const partitionIdx = cols.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWPARTITION');
+  const offsetIdx = cols.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWOFFSET');
   const makeRowtime = reads === undefined || reads.has('ROWTIME');
   const makeRowoffset = reads === undefined || reads.has('ROWOFFSET');
   const windowed = step.windowType !== undefined;
@@ -103,8 +107,8 @@ export function buildSourceDecoder(step: StreamSource | TableSource, catalog: Ca
       }
     }
     row[rowtimeIdx] = makeRowtime ? BigInt(timestamp) : null;
-    row[rowtimeIdx + 1] = rec.partition;
-    row[rowtimeIdx + 2] = makeRowoffset ? BigInt(rec.offset) : null;
+    if (partitionIdx >= 0) row[partitionIdx] = rec.partition;
+    if (offsetIdx >= 0) row[offsetIdx] = makeRowoffset ? BigInt(rec.offset) : null;
     let window: DecodedRow['window'] = null;
     if (windowed && keyRow !== null) {
       window = [toBig(keyRow[nKeys]), toBig(keyRow[nKeys + 1])];

@@ -14,6 +14,8 @@
 //                       test broker started for the run (test/kafka/broker.sh; needs Java)
 //   --kafka HOST:PORT   with --log kafka: use this broker instead of starting one
 //   --guarantee G       with --log kafka: at_least_once (default) or exactly_once_v2
+//   --repartition-topics  embedded: GROUP BY and joins on non-key columns go through internal
+//                       repartition topics, as in Kafka mode (EngineOptions.repartitionTopics)
 
 import { writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -62,6 +64,7 @@ async function main(): Promise<number> {
       log: { type: 'string', default: 'embedded' },
       kafka: { type: 'string' },
       guarantee: { type: 'string' },
+      'repartition-topics': { type: 'boolean', default: false },
     },
   });
   if (values.log !== 'embedded' && values.log !== 'kafka') throw new Error(`--log takes embedded or kafka, not '${values.log}'`);
@@ -79,7 +82,7 @@ async function main(): Promise<number> {
   const { runCase, closeEngines, DEFAULT_CASE_TIMEOUT_MS, KAFKA_CASE_TIMEOUT_MS } = await import('./run-case.js');
   const kafka = values.log === 'kafka' ? await kafkaBroker(values.kafka) : undefined;
   const logTarget: LogTarget =
-    kafka === undefined ? { kind: 'embedded' } : { kind: 'kafka', brokers: kafka.brokers, ...(guarantee ? { guarantee } : {}) };
+    kafka === undefined ? { kind: 'embedded', repartitionTopics: values['repartition-topics'] } : { kind: 'kafka', brokers: kafka.brokers, ...(guarantee ? { guarantee } : {}) };
   const timeoutMs = kafka === undefined ? DEFAULT_CASE_TIMEOUT_MS : KAFKA_CASE_TIMEOUT_MS;
   const { runRestCase } = await import('./rest/run-case.js');
 
@@ -141,6 +144,7 @@ async function main(): Promise<number> {
   await closeEngines();
   await kafka?.stop();
   if (kafka !== undefined) console.log(`log: kafka (${guarantee ?? 'at_least_once'}), QTT cases only`);
+  if (kafka === undefined && values['repartition-topics']) console.log('repartition topics: on (QTT cases)');
 
   const totals = { passed: 0, failed: 0, skipped: 0 };
   const target = { passed: 0, failed: 0 };

@@ -51,7 +51,7 @@ export const HARNESS_PROPERTIES: Readonly<Record<string, string>> = {
 
 /** Where a case's engine runs. */
 export type LogTarget =
-  | { readonly kind: 'embedded' }
+  | { readonly kind: 'embedded'; readonly repartitionTopics?: boolean }
   | { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly guarantee?: 'at_least_once' | 'exactly_once_v2' };
 
 export const EMBEDDED: LogTarget = { kind: 'embedded' };
@@ -74,7 +74,7 @@ const RUN_ID = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 function engineOptions(target: LogTarget, properties: Readonly<Record<string, string>>): { options: EngineOptions; namespace?: string } {
   switch (target.kind) {
     case 'embedded':
-      return { options: { memory: true, properties } };
+      return { options: { memory: true, properties, ...(target.repartitionTopics ? { repartitionTopics: true } : {}) } };
     case 'kafka': {
       const namespace = `qtt-${RUN_ID}-${namespaces++}.`;
       const withGuarantee = target.guarantee ? { ...properties, 'processing.guarantee': target.guarantee } : properties;

@@ -5,7 +5,7 @@ import type { CreateAsSelect, InsertInto, Terminate } from '../../../grammar/ast
 import { analyzeCreateAsSelect, analyzeInsertInto, type PersistentQueryPlan } from '../../../planner/analyze/persistent.js';
 import { SemanticError } from '../../../planner/errors.js';
 import { copartitionError } from '../../query/join-copartition.js';
-import { PersistentQuery } from '../../query/persistent-query.js';
+import { dropStages, newPersistentQuery } from './query-stages.js';
 import type { StatementResult } from '../api.js';
 import { offsetReset, type EngineContext } from '../context.js';
 import { status } from './ddl.js';
@@ -55,7 +55,7 @@ async function startQuery(
   if (ctx.queries.has(id)) throw new SemanticError(`Query ID '${id}' already exists.`, span);
   const materialize = plan.newSource?.type === 'TABLE' ? materializedTable(ctx, plan.newSource) : undefined;
   const groupId = ctx.groupId(id);
-  const query = new PersistentQuery({
+  const query = await newPersistentQuery(ctx, {
     id,
     groupId,
     ...(materialize ? { materialize } : {}),
@@ -133,6 +133,7 @@ export async function terminate(ctx: EngineContext, stmt: Terminate, text: strin
     q.state = 'TERMINATED';
     ctx.queries.delete(id);
     await ctx.log.deleteGroup(q.groupId);
+    await dropStages(ctx, q);
   }
   if (!ctx.restoring) await ctx.commandLog.append({ sql: text, properties: {} });
   return status(text, stmt.queryId === undefined ? 'All queries terminated.' : 'Query terminated.');
