@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { EngineOptions, KafkaEngineOptions } from '../runtime/engine/api.js';
 import type { Backend } from './client/backend.js';
@@ -41,6 +42,8 @@ Server options:
   --host HOST           the address to listen on
   --auth FILE           require basic auth, with the users in FILE (see 'sluice user add')
   --queries-file F.sql  headless: run F.sql at start and refuse statements over REST
+  --advertised-url URL  Kafka mode: where the other instances reach this one's REST API, to
+                        forward pull queries (default http://HOST:PORT when --port is not 0)
   (--data, --data-dir and --memory choose the server's data as above)
 
 In the REPL, statements end with ';' and may span lines. HELP lists what else it takes.
@@ -65,6 +68,7 @@ const OPTIONS = {
   'service-id': { type: 'string' },
   'kafka-config': { type: 'string' },
   'processing-guarantee': { type: 'string' },
+  'advertised-url': { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -123,6 +127,7 @@ function engineOptions(values: Values): EngineOptions {
 }
 
 async function backend(values: Values): Promise<Backend> {
+  if (values['advertised-url'] !== undefined) throw new UsageError('--advertised-url is for sluice server: other instances forward pull queries to it');
   if (values.server !== undefined) {
     if (values.kafka !== undefined) throw new UsageError('--server talks to a server: --kafka is for the engine it runs');
     if (values.data !== undefined || values['data-dir'] !== undefined || values.memory) {
@@ -149,12 +154,41 @@ async function withSession(values: Values, work: (session: Session, b: Backend) 
   }
 }
 
+/**
+ * Kafka mode: the URL other instances forward pull queries to. The engine opens before the
+ * server listens, so the default needs a known port: with --port 0 only --advertised-url names it.
+ */
+function withAdvertisedUrl(options: EngineOptions, values: Values, port: number): EngineOptions {
+  const given = values['advertised-url'];
+  if (options.kafka === undefined) {
+    if (given !== undefined) throw new UsageError('--advertised-url is for Kafka mode: add --kafka HOST:PORT');
+    return options;
+  }
+  if (given !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(given);
+    } catch {
+      throw new UsageError(`--advertised-url takes a URL such as http://host:8088, not '${given}'`);
+    }
+    // Forwarded requests go to the same paths (/query-stream) on it: a path prefix would be lost.
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+      throw new UsageError(`--advertised-url takes http://HOST:PORT or https://HOST:PORT, not '${given}'`);
+    }
+    return { ...options, advertisedUrl: url.origin };
+  }
+  if (port === 0) return options;
+  // A wildcard address is where this server listens, not where others can reach it.
+  const host = values.host === undefined ? '127.0.0.1' : values.host === '0.0.0.0' || values.host === '::' ? hostname() : values.host;
+  return { ...options, advertisedUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+}
+
 async function serve(values: Values): Promise<number> {
   if (values.server !== undefined) throw new UsageError('sluice server serves a data directory: --server is for the REPL and run');
   const port = values.port === undefined ? 8088 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not '${values.port}'`);
   const { startServer } = await import('./server/index.js');
-  const options = engineOptions(values);
+  const options = withAdvertisedUrl(engineOptions(values), values, port);
   // Kafka mode: the server serves an engine opened here, which it leaves open on close().
   const engine = options.kafka === undefined ? undefined : new (await import('../runtime/engine/engine.js')).Engine(options);
   const server = await startServer({

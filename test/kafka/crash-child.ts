@@ -12,6 +12,7 @@ const engine = new Engine({
   kafka: { brokers, namespace },
   serviceId: 'crash',
   dataDir,
-  properties: { 'processing.guarantee': 'exactly_once_v2' },
+  // The broker's shortest allowed session: a killed child's successor gets its tasks sooner.
+  properties: { 'processing.guarantee': 'exactly_once_v2', 'session.timeout.ms': '6000' },
 });
 await childMain(engine, mode!, 5);

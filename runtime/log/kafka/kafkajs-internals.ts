@@ -5,6 +5,7 @@
 // kafkajs ships that layer as plain CommonJS without an "exports" map; this file is the one
 // place that loads it and types the small part used, so a kafkajs upgrade that moves these
 // files fails here, at load time.
+import { visibleRecords } from './visible-records.js';
 import { createRequire } from 'node:module';
 import type { Producer, RetryOptions, SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
@@ -182,16 +183,9 @@ const createProducer = require('kafkajs/src/producer/index.js') as CreateProduce
 const { createLogger } = require('kafkajs/src/loggers/index.js') as { createLogger: CreateLogger };
 const defaultSocketFactory = require('kafkajs/src/network/socketFactory.js') as SocketFactory;
 
-/** kafkajs's consumer-side filter: drops control records, aborted transactions' records and
- * records before the fetch offset (a fetch answers with whole batches). */
-const Batch = require('kafkajs/src/consumer/batch.js') as new (
-  topic: string,
-  fetchedOffset: string,
-  partition: KFetchPartition,
-) => { readonly messages: readonly KMessage[] };
-
-export function visibleMessages(topic: string, fetchedOffset: number, partition: KFetchPartition): readonly KMessage[] {
-  return new Batch(topic, String(fetchedOffset), partition).messages;
+/** Drops control records, aborted transactions' records and records before the fetch offset (visible-records.ts). */
+export function visibleMessages(_topic: string, fetchedOffset: number, partition: KFetchPartition): readonly KMessage[] {
+  return visibleRecords(fetchedOffset, partition);
 }
 
 export interface Connection {
