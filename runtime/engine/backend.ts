@@ -50,7 +50,7 @@ export async function openBackend(options: EngineOptions, properties: ReadonlyMa
       commandTopic: kafkaCommandTopic(serviceId),
       groupId: (queryId) => `_sluice_${serviceId}_query_${queryId}`,
       commitIntervalMs: commitInterval(properties),
-      scaleOut: { endpoint: options.advertisedUrl ?? '', group: groupOptions(properties) },
+      scaleOut: { endpoint: options.advertisedUrl ?? '', group: groupOptions(properties), taskTransactions: guarantee(properties) === 'exactly_once_v2' },
     };
   } catch (e) {
     if (options.log === undefined) await log.close();

@@ -60,6 +60,11 @@ export interface ScaleOut {
   readonly endpoint: string;
   /** Session and rebalance timeouts of the query's group membership. */
   readonly group?: GroupOptions;
+  /**
+   * Each task commits in a transaction of its own (exactly_once_v2: a task's transactional id
+   * lets its next owner fence it at once). Otherwise the tasks due commit together.
+   */
+  readonly taskTransactions: boolean;
 }
 
 export function groupIdFor(queryId: string): string {
@@ -267,11 +272,14 @@ export class PersistentQuery {
     if (this.stopped || this.state === 'TERMINATED') return 0;
     if (!this.scaleOut && this.tasks.size === 0) await this.assignAll();
     let count = 0;
-    for (const task of this.tasks.values()) count += await this.taskBatch(task);
+    const due: Task[] = [];
+    for (const task of this.tasks.values()) count += await this.taskBatch(task, due);
+    await this.commitTasks(due);
     return count;
   }
 
-  private async taskBatch(task: Task): Promise<number> {
+  /** Processes a batch of one task; a task whose commit is due goes on `due`. */
+  private async taskBatch(task: Task, due: Task[]): Promise<number> {
     // After a failed commit: start over from what the log says was committed.
     if (!task.positions) await this.prepare([task]);
     const positions = task.positions!;
@@ -329,7 +337,7 @@ export class PersistentQuery {
     }
     if (batches.length === 0) {
       // Read to the end: what earlier batches left pending (commits on an interval) goes now.
-      await this.commitPending(task);
+      due.push(task);
       return 0;
     }
     // An array of our own, dropped entry by entry: a record becomes garbage once processed
@@ -345,42 +353,65 @@ export class PersistentQuery {
       pipeline.process(rec, onError, emit);
     }
     pending.records += count;
-    if (!behind || Date.now() - task.lastCommit >= this.commitIntervalMs) await this.commitPending(task);
+    if (!behind || Date.now() - task.lastCommit >= this.commitIntervalMs) due.push(task);
     return count;
   }
 
   /** Commits what a task processed since its last commit: outputs, positions and state together. */
-  private async commitPending(task: Task): Promise<void> {
-    const pending = task.pending;
-    if (pending === undefined || pending.records === 0) return;
-    task.pending = undefined;
-    const mv = task.materialize;
+  private commitPending(task: Task): Promise<void> {
+    return this.commitTasks([task]);
+  }
+
+  /**
+   * Commits what tasks processed since their last commits: outputs, positions and state
+   * together, in one Log commit. All tasks share one only when they may (see
+   * ScaleOut.taskTransactions); otherwise each task commits on its own.
+   */
+  private async commitTasks(tasks: readonly Task[]): Promise<void> {
+    const ready = tasks.filter((t) => (t.pending?.records ?? 0) > 0);
+    if (ready.length === 0) return;
+    if (ready.length > 1 && this.scaleOut?.taskTransactions) {
+      for (const task of ready) await this.commitTasks([task]);
+      return;
+    }
+    const pendings = ready.map((t) => t.pending!);
+    for (const task of ready) task.pending = undefined;
+    const outputs = pendings.flatMap((p) => p.outputs);
+    const errors = pendings.flatMap((p) => p.errors);
     const out: TopicRecords[] = [];
-    if (pending.outputs.length > 0) out.push({ topic: this.sink.topic, records: pending.outputs });
-    if (pending.errors.length > 0) out.push({ topic: PROCESSING_LOG_TOPIC, records: pending.errors });
+    if (outputs.length > 0) out.push({ topic: this.sink.topic, records: outputs });
+    if (errors.length > 0) out.push({ topic: PROCESSING_LOG_TOPIC, records: errors });
+    const positions = pendings.flatMap((p) => [...p.positions.values()]);
+    // A single task names itself (its transactional id); several commit as the member.
+    const committer = ready.length === 1 ? this.committer(ready[0]!) : { ...(this.member ? { member: this.member } : {}) };
     try {
-      await this.storage.commit(
-        { groupId: this.groupId, outputs: out, positions: [...pending.positions.values()], ...this.committer(task) },
-        () => {
+      await this.storage.commit({ groupId: this.groupId, outputs: out, positions, ...committer }, () => {
+        for (const task of ready) {
+          const mv = task.materialize;
           task.pipeline.flushState?.();
           mv?.flush();
           const cutoff = task.pipeline.retentionCutoff?.();
           if (mv && cutoff !== undefined && cutoff > 0) mv.trimWindowsBefore(cutoff, this.scaleOut ? task.id : undefined);
-        },
-      );
+        }
+      });
     } catch (e) {
       // The batch is read again from the committed positions: forget its state changes. In
       // Kafka mode part of it may have been committed (outputs without positions, or Kafka
       // without the local file), so the next batch starts over from what the log says was
       // committed, with the state restored to match (prepare).
-      task.pipeline.discardState?.();
-      mv?.discard();
-      task.positions = undefined;
+      for (const task of ready) {
+        task.pipeline.discardState?.();
+        task.materialize?.discard();
+        task.positions = undefined;
+      }
       throw e;
     }
-    task.lastCommit = Date.now();
-    this.processedCount += pending.records;
-    this.outputCount += pending.outputs.length;
+    const now = Date.now();
+    for (const task of ready) task.lastCommit = now;
+    for (const p of pendings) {
+      this.processedCount += p.records;
+      this.outputCount += p.outputs.length;
+    }
   }
 
   /** Runs until stopped: a batch whenever data arrives. */
