@@ -6,17 +6,18 @@
 import type { Catalog } from '../../planner/catalog.js';
 import type { QueryInfo } from '../engine/api.js';
 import type { SinkStep } from '../../planner/steps.js';
-import type { GroupListener, GroupMember, GroupMembership, GroupOptions, Log, LogRecord, Position, ProducerRecord, TopicPartition, TopicRecords } from '../log/log.js';
+import type { GroupListener, GroupMember, GroupMembership, GroupOptions, Log, LogRecord, Position, TopicPartition, TopicRecords } from '../log/log.js';
 import { sourceSteps } from '../../planner/steps.js';
 import type { TaskOwnership } from './ownership.js';
 import { splitsIntoTasks } from './task-mode.js';
+import { emptyPending, materializer, type Task } from './query-task.js';
 import type { QueryStorage } from '../state/storage.js';
 import { mergeByTimestamp } from './input-merger.js';
 import type { MaterializedTable } from '../materialize/materialized-table.js';
 import type { ProcessingError } from './errors.js';
 import { PROCESSING_LOG_TOPIC, processingLogRecord } from './processing-log.js';
 import type { RowEmitter } from './row-pipeline.js';
-import { buildPipeline, type Pipeline } from './pipeline.js';
+import { buildPipeline } from './pipeline.js';
 import { buildSinkEncoder, InvalidTimestampError, type SinkEncoder } from './sink-encoder.js';
 
 export type QueryState = 'RUNNING' | 'ERROR' | 'TERMINATED';
@@ -289,27 +290,10 @@ export class PersistentQuery {
       this.errorCount++;
       errors.push(processingLogRecord(this.id, e));
     };
-    const mv = task.materialize;
     // Scale-out: a materialised row carries its task, so the task's rows can move with it.
-    const rowTask = this.scaleOut ? task.id : null;
+    const materialize = task.materialize ? materializer(task.materialize, this.valueWidth, this.scaleOut ? task.id : null) : undefined;
     const emit: RowEmitter = (key, value, meta) => {
-      if (mv) {
-        // Source-row layout: columns, then ROWTIME, ROWPARTITION, ROWOFFSET, window bounds.
-        // Filled in place: one row per emitted change, so spreads would cost on every one.
-        const width = key.length + this.valueWidth;
-        const row = new Array<unknown>(width + (meta.window ? 5 : 3));
-        for (let i = 0; i < key.length; i++) row[i] = key[i];
-        for (let i = 0; i < this.valueWidth; i++) row[key.length + i] = value === null ? null : value[i];
-        row[width] = BigInt(meta.timestamp);
-        row[width + 1] = rowTask;
-        row[width + 2] = null;
-        if (meta.window) {
-          row[width + 3] = meta.window[0];
-          row[width + 4] = meta.window[1];
-        }
-        if (value === null) mv.delete(row);
-        else mv.upsert(row);
-      }
+      materialize?.(key, value, meta);
       if (!this.writeOutputs) return;
       try {
         outputs.push(this.encoder.encode(key, value, meta));
@@ -528,32 +512,6 @@ export class PersistentQuery {
     }
     return true;
   }
-}
-
-/** A task: one partition number of the query's inputs (or all of them), with its own state. */
-interface Task {
-  readonly id: number;
-  readonly inputs: readonly TopicPartition[];
-  readonly pipeline: Pipeline;
-  /** The task's writer of the query's materialised table (the tasks share the table). */
-  readonly materialize: MaterializedTable | undefined;
-  /** Read positions: where the next batch starts (ahead of the committed ones while `pending`); undefined until prepared. */
-  positions: Map<string, Position> | undefined;
-  /** Processed but not yet committed (only between batches when commits are on an interval). */
-  pending: PendingCommit | undefined;
-  lastCommit: number;
-}
-
-interface PendingCommit {
-  readonly outputs: ProducerRecord[];
-  readonly errors: ProducerRecord[];
-  /** Input positions after the records processed, by `topic/partition`. */
-  readonly positions: Map<string, Position>;
-  records: number;
-}
-
-function emptyPending(): PendingCommit {
-  return { outputs: [], errors: [], positions: new Map(), records: 0 };
 }
 
 /** A persistent query as the facade and SHOW QUERIES describe it. */
