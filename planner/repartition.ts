@@ -94,6 +94,17 @@ export function runsAsOneTask(sink: SinkStep): boolean {
 }
 
 /**
+ * True when the plan's work can be split into tasks, one per input partition number, each with
+ * its own state (Kafka Streams' model, and what scale-out shares between instances): every
+ * stateful step's key is what its input is partitioned by, so all rows of one key arrive on
+ * one partition. A split's stages all qualify; a plan that would need a split, or that
+ * runsAsOneTask, does not.
+ */
+export function runsAsTasks(sink: SinkStep): boolean {
+  return !allSteps(sink).some((s) => needsSplit(s) || rekeysInProcess(s));
+}
+
+/**
  * The query as stages, or undefined when it needs none (nothing re-keys) or can't be split
  * (runsAsOneTask). `reads` tells which columns the stage reading an internal topic reads, so
  * that only those are written to it.

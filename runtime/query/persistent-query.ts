@@ -9,7 +9,7 @@ import type { SinkStep } from '../../planner/steps.js';
 import type { GroupListener, GroupMember, GroupMembership, GroupOptions, Log, LogRecord, Position, TopicPartition, TopicRecords } from '../log/log.js';
 import { sourceSteps } from '../../planner/steps.js';
 import type { TaskOwnership } from './ownership.js';
-import { splitsIntoTasks } from './task-mode.js';
+import { runsAsTasks } from '../../planner/repartition.js';
 import { emptyPending, materializer, type Task } from './query-task.js';
 import type { QueryStorage } from '../state/storage.js';
 import { mergeByTimestamp } from './input-merger.js';
@@ -99,7 +99,7 @@ export class PersistentQuery {
   private readonly commitIntervalMs: number;
   private readonly offsetReset: 'earliest' | 'latest';
   private readonly scaleOut: ScaleOut | undefined;
-  /** One task for every input partition number, or a single task (see task-mode.ts). */
+  /** One task for every input partition number, or a single task (planner/repartition.ts: runsAsTasks). */
   private readonly oneTask: boolean;
   /** The tasks this instance runs now, by task number (embedded: task 0, every partition). */
   private tasks = new Map<number, Task>();
@@ -136,7 +136,7 @@ export class PersistentQuery {
     this.valueWidth = opts.sink.schema.columns.filter((c) => c.role !== 'KEY').length;
     this.offsetReset = opts.offsetReset;
     this.scaleOut = opts.scaleOut !== undefined && opts.log.joinGroup !== undefined ? opts.scaleOut : undefined;
-    this.oneTask = this.scaleOut === undefined || !splitsIntoTasks(opts.sink);
+    this.oneTask = this.scaleOut === undefined || !runsAsTasks(opts.sink);
   }
 
   /**

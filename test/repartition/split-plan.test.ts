@@ -6,13 +6,12 @@ import type { CreateAsSelect } from '../../grammar/ast.js';
 import { parseStatement } from '../../grammar/index.js';
 import { analyzeCreateAsSelect } from '../../planner/analyze/persistent.js';
 import { plannerConfig } from '../../planner/config.js';
-import { runsAsOneTask, splitRepartitions, type StagedPlan } from '../../planner/repartition.js';
+import { runsAsOneTask, runsAsTasks, splitRepartitions, type StagedPlan } from '../../planner/repartition.js';
 import { sourceSteps, stepInputs, type SinkStep, type Step } from '../../planner/steps.js';
 import { Engine } from '../../runtime/engine/engine.js';
 import { MetaStore } from '../../runtime/engine/metastore.js';
 import { defaultRegistry } from '../../runtime/functions/registry.js';
 import { referencedColumns } from '../../runtime/query/referenced-columns.js';
-import { splitsIntoTasks } from '../../runtime/query/task-mode.js';
 
 let engine: Engine;
 let catalog: MetaStore;
@@ -44,7 +43,7 @@ function split(sql: string): StagedPlan | undefined {
   // Every stage re-keys nothing in-process any more: the task model can split each by partition.
   for (const stage of [...(staged?.pre.map((p) => p.sink) ?? []), ...(staged ? [staged.main] : [])]) {
     expect(runsAsOneTask(stage)).toBe(false);
-    expect(splitsIntoTasks(stage)).toBe(true);
+    expect(runsAsTasks(stage)).toBe(true);
   }
   return staged;
 }
@@ -102,6 +101,10 @@ describe('GROUP BY', () => {
     const tableAgg = plan('CREATE TABLE x AS SELECT v, COUNT(*) AS n FROM t GROUP BY v;');
     expect(splitRepartitions(tableAgg, 'G', referencedColumns)).toBeUndefined();
     expect(runsAsOneTask(tableAgg)).toBe(true);
+    // As tasks: grouping by the key as it is, yes; a table grouped anew, or a stream before its split, no.
+    expect(runsAsTasks(plan('CREATE TABLE x AS SELECT id, COUNT(*) AS n FROM s GROUP BY id;'))).toBe(true);
+    expect(runsAsTasks(tableAgg)).toBe(false);
+    expect(runsAsTasks(plan('CREATE TABLE x AS SELECT a, COUNT(*) AS n FROM s GROUP BY a;'))).toBe(false);
   });
 
   it('over a windowed source: one task', () => {
