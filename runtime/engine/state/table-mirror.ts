@@ -28,7 +28,6 @@ export class TableMirror {
     readonly clear: Database.Statement;
     readonly upsert: Database.Statement;
     readonly delete: Database.Statement;
-    readonly wipe: Database.Statement;
     readonly wipePartition: Database.Statement;
   };
 
@@ -68,7 +67,7 @@ export class TableMirror {
       clear: db.prepare(`DELETE FROM temp.${q(this.shadow)}`),
       upsert: db.prepare(`INSERT OR REPLACE INTO main.${q(table)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`),
       delete: db.prepare(`DELETE FROM main.${q(table)} WHERE ${this.keyIndexes.map((i) => `${names[i]} IS ?`).join(' AND ')}`),
-      wipe: db.prepare(`DELETE FROM main.${q(table)}`),
+      // A task's store holds only its rows: the whole table is the partition.
       wipePartition:
         typeof partition === 'number'
           ? db.prepare(`DELETE FROM main.${q(table)}`)
@@ -94,7 +93,7 @@ export class TableMirror {
 
   /** Deletes the rows of one changelog partition (a task's, before a rebuild or when it moves away). */
   wipePartition(partition: number): void {
-    if (typeof this.partition === 'number') this.stmts.wipe.run();
+    if (typeof this.partition === 'number') this.stmts.wipePartition.run();
     else this.stmts.wipePartition.run(partition);
   }
 
@@ -130,11 +129,6 @@ export class TableMirror {
   apply(change: Change): void {
     if (change.deleted) this.stmts.delete.run(...this.keyIndexes.map((i) => change.values[i]));
     else this.stmts.upsert.run(...change.values);
-  }
-
-  /** Empties the table (a rebuild from the start of the changelog). */
-  wipe(): void {
-    this.stmts.wipe.run();
   }
 
   toRecord(change: Change, timestamp: number): ProducerRecord {
