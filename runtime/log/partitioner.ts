@@ -16,5 +16,10 @@ export class RoundRobinCounter {
 export function partitionFor(key: Buffer | null, partitions: number, roundRobin: RoundRobinCounter): number {
   // Kafka hashes an empty key (zero bytes); only an absent key goes round-robin.
   if (key === null) return roundRobin.next() % partitions;
+  return keyedPartition(key, partitions);
+}
+
+/** The partition Kafka's default partitioner gives a record with this key. */
+export function keyedPartition(key: Buffer, partitions: number): number {
   return toPositive(murmur2(key)) % partitions;
 }

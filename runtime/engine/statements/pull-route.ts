@@ -24,7 +24,7 @@ import { sourceSteps, type StreamSource, type TableSource } from '../../../plann
 import { typesEqual, type SqlType } from '../../../planner/types.js';
 import { coerceLiteralForInsert } from '../../expr/cast.js';
 import { compileOrderAndPage } from '../../materialize/pull-query.js';
-import { murmur2, toPositive } from '../../log/murmur2.js';
+import { keyedPartition } from '../../log/partitioner.js';
 import { isAggregation } from '../../query/aggregate-pipeline.js';
 import { compileOver } from '../../query/expressions.js';
 import { findJoin } from '../../query/join-pipeline.js';
@@ -261,7 +261,7 @@ export function lookupTasks(query: Query, source: SourceInfo, owned: TaskOwnersh
   return [...tasks].sort((a, b) => a - b);
 }
 
-/** The task (partition) of a key: murmur2 of its bytes in the source's key format. */
+/** The task (partition) of a key: where Kafka's partitioner puts its bytes in the source's key format. */
 export function keyTask(keySource: StreamSource | TableSource, key: readonly unknown[], partitions: number): number | undefined {
   const keyCols = keySource.schema.columns.filter((c) => c.role === 'KEY');
   let bytes: Buffer | null;
@@ -271,7 +271,7 @@ export function keyTask(keySource: StreamSource | TableSource, key: readonly unk
     return undefined;
   }
   if (bytes === null || partitions <= 0) return undefined;
-  return toPositive(murmur2(bytes)) % partitions;
+  return keyedPartition(bytes, partitions);
 }
 
 function conjuncts(e: Expression): Expression[] {
