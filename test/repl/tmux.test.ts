@@ -56,7 +56,8 @@ describe('sluice in a terminal', () => {
   if (!HAS_TMUX) console.log('tmux is not installed: skipping the terminal end-to-end test');
   it.skipIf(!HAS_TMUX)('creates, inserts, streams a push query stopped with Ctrl-C, and answers a pull query', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-tmux-'));
-    const command = `env SLUICE_HISTORY=${join(dir, 'history')} npx sluice --data ${join(dir, 'data')}; echo "SLUICE-EXITED $?"; sleep 600`;
+    // CI=true as CI runners set it: a person at a terminal must still get the live app.
+    const command = `env CI=true SLUICE_HISTORY=${join(dir, 'history')} npx sluice --data ${join(dir, 'data')}; echo "SLUICE-EXITED $?"; sleep 600`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '160', '-y', '50', '-c', ROOT, command);
     await waitFor((p) => /^sluice> /m.test(p), 'the prompt');
 
