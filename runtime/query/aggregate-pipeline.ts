@@ -10,8 +10,7 @@ import { formatExpression } from '../../planner/format-expression.js';
 import type { AggregateImpl } from '../../planner/functions.js';
 import type { Step } from '../../planner/steps.js';
 import type { LogRecord } from '../log/log.js';
-import { stringifyJsonExact } from '../serde/json-exact.js';
-import { MemoryKeyValueStore, tagBigint, type KeyValueStore, type StateCodec } from '../state/kv-store.js';
+import { tagBigint, type KeyValueStore } from '../state/kv-store.js';
 import type { StoreOpener } from '../state/storage.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver, type RowFn } from './expressions.js';
@@ -22,6 +21,7 @@ import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 import { planParts } from './plan-parts.js';
 import { buildJoinRows } from './join-pipeline.js';
 import { referencedColumns } from './referenced-columns.js';
+import { encodeKey, openStore } from './stores.js';
 import { DEFAULT_RETENTION_MS, graceOf, windowStartsFor, WindowTexts } from './windows.js';
 
 export function isAggregation(step: Step): boolean {
@@ -71,40 +71,8 @@ interface PriorRow {
   args: unknown[][];
 }
 
-/**
- * A group's state-store key. Hot path: primitives are written directly (typed, so 1 and '1'
- * and 1n stay apart); anything else goes through the exact JSON writer.
- */
-function encodeKey(values: readonly unknown[]): string {
-  let k = '';
-  for (const v of values) {
-    switch (typeof v) {
-      case 'string':
-        k += JSON.stringify(v);
-        break;
-      case 'number':
-        k += 'd' + String(v);
-        break;
-      case 'bigint':
-        k += 'n' + String(v);
-        break;
-      case 'boolean':
-        k += v ? 'T' : 'F';
-        break;
-      default:
-        k += v === null ? '~' : 'j' + stringifyJsonExact(v);
-    }
-    k += ',';
-  }
-  return k;
-}
-
 const tagTopBigint = (v: unknown): unknown => (typeof v === 'bigint' ? tagBigint(v) : v);
 
-/** State lives where the engine's state storage puts it; transient queries (no stores) keep it in memory. */
-export function openStore(stores: StoreOpener | undefined, name: string, codec?: StateCodec): KeyValueStore {
-  return stores ? stores.openStore(name, codec) : new MemoryKeyValueStore();
-}
 
 export function buildAggregatePipeline(root: Step, catalog: Catalog, stores: StoreOpener | undefined, storeName: string): Pipeline {
   const parts = planParts(root);

@@ -10,7 +10,7 @@
 
 import type { ForeignKeyTableTableJoin, StepSchema, TableSource } from '../../planner/steps.js';
 import { joinInputSchema } from '../../planner/analyze/join-sources.js';
-import { openStore } from './aggregate-pipeline.js';
+import { openStore } from './stores.js';
 import { errorMessage, type ErrorSink } from './errors.js';
 import { compileOver } from './expressions.js';
 import { encodeKey, nulls, storedRowCodec, type Downstream, type JoinChange, type JoinNode, type NodeContext, type StoredRow } from './join-node.js';

@@ -13,7 +13,7 @@
 
 import type { StreamStreamJoin } from '../../planner/steps.js';
 import { joinInputSchema } from '../../planner/analyze/join-sources.js';
-import { openStore } from './aggregate-pipeline.js';
+import { openStore } from './stores.js';
 import type { ErrorSink } from './errors.js';
 import {
   encodeKey,

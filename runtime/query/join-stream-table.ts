@@ -4,7 +4,7 @@
 
 import type { StreamTableJoin } from '../../planner/steps.js';
 import { joinInputSchema } from '../../planner/analyze/join-sources.js';
-import { openStore } from './aggregate-pipeline.js';
+import { openStore } from './stores.js';
 import { encodeKey, JoinKey, nulls, storedRowCodec, windowOf, type JoinNode, type NodeContext, type StoredRow } from './join-node.js';
 
 export function streamTableJoin(step: StreamTableJoin, ctx: NodeContext): JoinNode {

@@ -20,7 +20,7 @@
 import type { StoreOpener } from '../state/storage.js';
 import { encodeState, tagBigint, type KeyValueStore } from '../state/kv-store.js';
 import type { StepSchema } from '../../planner/steps.js';
-import { openStore } from './aggregate-pipeline.js';
+import { openStore } from './stores.js';
 import { rowCodec, type RowCodec } from './join-row-codec.js';
 import { sortable, type StoredRow, type WindowBounds } from './join-node.js';
 
