@@ -72,7 +72,7 @@ async function pushQuery(ex: Exchange, server: ServerContext, request: QueryRequ
   server.metrics.pushStarted((performance.now() - started) / 1000);
   let last: StreamedRow;
   try {
-    const outcome = await streamPush(server, push, ex, (row) => ex.write(`${json(queryRow(row, push.columns))},\n`));
+    const outcome = await streamPush(server, push, ex, (row) => ex.write(`${json(queryRow(row, push.columns, push.handle.isTombstone(row)))},\n`));
     // Ended by /close-query or the server closing: the array still closes properly.
     last = finalMessage(outcome === 'ended' ? LIMIT_REACHED : QUERY_COMPLETED);
   } catch (e) {

@@ -353,6 +353,7 @@ export class Engine {
         offsetReset: offsetReset(ctx),
         limit: analyzed.limit,
         bounded: stmt.query.emit === undefined,
+        table: analyzed.sourceType === 'TABLE',
         columns: analyzed.schema.columns,
         ...(analyzed.outputOrder ? { order: analyzed.outputOrder } : {}),
       });
@@ -540,6 +541,7 @@ function ignoreExists(e: unknown): void {
 function printHandle(lines: AsyncGenerator<string>, close: () => void): QueryHandle {
   const handle: QueryHandle = {
     columns: [{ name: 'LINE', type: STRING, role: 'VALUE' }],
+    isTombstone: () => false,
     next: async () => {
       const r = await lines.next();
       return r.done ? { done: true, value: undefined } : { done: false, value: [r.value] };

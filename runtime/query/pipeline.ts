@@ -36,10 +36,10 @@ export interface Pipeline {
 }
 
 /**
- * The pipeline for a plan: stateful when it aggregates or joins. State goes to `log`'s database under
+ * The pipeline for a plan: stateful when it aggregates, joins or filters a table. State goes to `log`'s database under
  * `storeName` (persistent queries), or stays in memory when `log` is undefined (transient ones).
  */
 export function buildPipeline(root: Step, catalog: Catalog, stores: StoreOpener | undefined, storeName: string): Pipeline {
   if (isAggregation(root)) return buildAggregatePipeline(root, catalog, stores, storeName);
-  return findJoin(root) ? buildJoinPipeline(root, catalog, stores, storeName) : buildRowPipeline(root, catalog);
+  return findJoin(root) ? buildJoinPipeline(root, catalog, stores, storeName) : buildRowPipeline(root, catalog, stores, storeName);
 }

@@ -8,6 +8,7 @@ import type { Log } from '../log/log.js';
 import type { ProcessingError } from './errors.js';
 import { buildPipeline } from './pipeline.js';
 import { mergeByTimestamp } from './input-merger.js';
+import { tombstoneRows } from './tombstone-row.js';
 import type { LogRecord } from '../log/log.js';
 
 export interface TransientQueryOptions {
@@ -22,10 +23,18 @@ export interface TransientQueryOptions {
   /** Transient queries answer in SELECT order: the columns, and each one's slot in the row. */
   readonly columns?: StepSchema['columns'];
   readonly order?: readonly number[];
+  /** The result is a table: a row whose value is deleted is a tombstone (see isTombstone). */
+  readonly table?: boolean;
 }
 
 export interface QueryHandle extends AsyncIterableIterator<unknown[]> {
   readonly columns: StepSchema['columns'];
+  /**
+   * Whether a row this handle yielded is a table's tombstone: the key was deleted (or stopped
+   * matching a filter or HAVING), so the row carries its key and nulls. ksqlDB's /query marks
+   * such rows `"tombstone": true`. Rows stay plain arrays for every other consumer.
+   */
+  isTombstone(row: readonly unknown[]): boolean;
   close(): Promise<void>;
 }
 
@@ -41,6 +50,8 @@ export async function runTransientQuery(opts: TransientQueryOptions): Promise<Qu
   let emitted = 0;
   const limit = opts.limit;
   const order = opts.order;
+  const tombstones = new WeakSet<readonly unknown[]>();
+  const tombstoneRow = opts.table === true ? tombstoneRows(opts.root) : undefined;
 
   // Every partition of every topic the query reads (a join reads several). A table is read
   // from its beginning whatever auto.offset.reset says: a join needs its current state.
@@ -58,7 +69,6 @@ export async function runTransientQuery(opts: TransientQueryOptions): Promise<Qu
 
   async function* rows(): AsyncGenerator<unknown[]> {
     const onError = opts.onError ?? (() => undefined);
-    const width = pipeline.schema.columns.length;
     while (!closed) {
       const batches: LogRecord[][] = [];
       for (const input of inputs) {
@@ -74,9 +84,13 @@ export async function runTransientQuery(opts: TransientQueryOptions): Promise<Qu
         batches.push(recs as LogRecord[]);
       }
       for (const rec of batches.length === 1 ? batches[0]! : mergeByTimestamp(batches)) {
-        pipeline.process(rec, onError, (key, value) => {
-          const row = value === null ? [...key, ...new Array(width - key.length).fill(null)] : [...key, ...value];
-          buffer.push(order ? order.map((i) => row[i]) : row);
+        pipeline.process(rec, onError, (key, value, meta) => {
+          // A stream's null value has no row to show: ksqlDB's transient queries skip it.
+          if (value === null && tombstoneRow === undefined) return;
+          const row = value === null ? tombstoneRow!(key, meta.window) : [...key, ...value];
+          const out = order ? order.map((i) => row[i]) : row;
+          if (value === null) tombstones.add(out);
+          buffer.push(out);
         });
         while (buffer.length > 0) {
           if (limit !== undefined && emitted >= limit) return;
@@ -93,6 +107,7 @@ export async function runTransientQuery(opts: TransientQueryOptions): Promise<Qu
   const gen = rows();
   const handle: QueryHandle = {
     columns: opts.columns ?? pipeline.schema.columns,
+    isTombstone: (row) => tombstones.has(row),
     next: () => gen.next(),
     return: async () => {
       closed = true;

@@ -1,5 +1,6 @@
 // The stateless part of a query, fused into one function per record: decode the source
-// record, filter, compute the key and value columns. ksqlDB's semantics for failures:
+// record, filter, compute the key and value columns. (Its one piece of state: which keys a
+// WHERE on a table has passed, see `passed`.) ksqlDB's semantics for failures:
 // a record that can't be decoded is skipped; an expression that throws yields null for its
 // column (and a predicate that throws rejects the row); both are reported.
 
@@ -17,6 +18,9 @@ import { buildSourceDecoder, type DecodedRow } from './source-decoder.js';
 import { planParts } from './plan-parts.js';
 import { referencedColumns } from './referenced-columns.js';
 import type { Pipeline } from './pipeline.js';
+import type { KeyValueStore } from '../state/kv-store.js';
+import type { StoreOpener } from '../state/storage.js';
+import { encodeKey, openStore } from './stores.js';
 
 /** What an output row carries besides its columns. */
 export interface EmitMeta {
@@ -33,7 +37,7 @@ export interface EmitMeta {
 export type RowEmitter = (key: unknown[], value: unknown[] | null, meta: EmitMeta) => void;
 
 
-export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
+export function buildRowPipeline(root: Step, catalog: Catalog, stores: StoreOpener | undefined, storeName: string): Pipeline {
   const parts = planParts(root);
   if (parts.aggregate || parts.join) throw new Error('aggregations and joins run in their own pipelines');
   const source = parts.source;
@@ -59,6 +63,11 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
     (item.key ? keyFns : valueFns).push(compiled);
   }
   const isTable = source.kind === 'TableSource';
+  // A WHERE on a table deletes a row downstream only when the row was in the result: a row
+  // that never passed, or the source's delete of one, sends nothing. This is ksqlDB's
+  // behaviour (Kafka Streams' table filter reads the old value from the materialised source);
+  // here the filter remembers which keys it passed, in a store that commits with the query.
+  const passed = isTable && predicates.length > 0 ? openStore(stores, `${storeName}_filter`) : undefined;
   const rowtimeIdx = inSchema.columns.findIndex((c) => c.role === 'PSEUDO' && c.name === 'ROWTIME');
   const rekeyed = parts.rekeyed;
   const meta = (d: DecodedRow, record: LogRecord): EmitMeta => ({
@@ -98,20 +107,35 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
     schema: parts.schema,
     process(rec, errors, emit) {
       const decoded = decode(rec, errors);
-      if (decoded !== null) run(decoded, rec, errors, emit);
+      if (decoded !== null) run(decoded, rec, errors, emit, passed);
     },
     processRow(row, rec, errors, emit) {
-      run({ row, timestamp: Number(row[rowtimeIdx] ?? 0), tombstone: false, window: null, nullKey: false }, rec, errors, emit);
+      // A pull query's rows are a snapshot, not a changelog: nothing to remember.
+      run({ row, timestamp: Number(row[rowtimeIdx] ?? 0), tombstone: false, window: null, nullKey: false }, rec, errors, emit, undefined);
     },
+    ...(passed
+      ? { flushState: () => passed.flush(), discardState: () => passed.discard(), destroyState: () => passed.destroy() }
+      : {}),
   };
 
-  function run(decoded: DecodedRow, rec: LogRecord, errors: ErrorSink, emit: RowEmitter): void {
+  /** A table row leaves the result: a tombstone, unless the filter never passed its key. */
+  function remove(decoded: DecodedRow, rec: LogRecord, errors: ErrorSink, emit: RowEmitter, memory: KeyValueStore | undefined): void {
+    const key = evaluate(keyFns, decoded.row, rec, errors);
+    if (memory) {
+      const k = encodeKey(key);
+      if (memory.get(k) === undefined) return;
+      memory.delete(k);
+    }
+    emit(key, null, meta(decoded, rec));
+  }
+
+  function run(decoded: DecodedRow, rec: LogRecord, errors: ErrorSink, emit: RowEmitter, memory: KeyValueStore | undefined): void {
     const row = decoded.row;
     if (decoded.tombstone) {
       // A null value passes through as a null value (a table's delete, a stream's
       // tombstone), keyed as the query keys it; a stream filter drops it, as ksqlDB does.
       if (!isTable && (predicates.length > 0 || flatMaps.length > 0)) return;
-      emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
+      remove(decoded, rec, errors, emit, memory);
       return;
     }
     for (const p of predicates) {
@@ -123,13 +147,15 @@ export function buildRowPipeline(root: Step, catalog: Catalog): Pipeline {
         errors({ kind: 'EXPRESSION', message: `Error evaluating predicate ${p.text}: ${errorMessage(e)}`, record: rec });
       }
       if (ok !== true) {
-        // A table row that stops matching is deleted downstream: ksqlDB emits a tombstone.
-        if (isTable) emit(evaluate(keyFns, row, rec, errors), null, meta(decoded, rec));
+        // A table row that stops matching is deleted downstream.
+        if (isTable) remove(decoded, rec, errors, emit, memory);
         return;
       }
     }
     if (flatMaps.length === 0) {
-      emit(evaluate(keyFns, row, rec, errors), evaluate(valueFns, row, rec, errors), meta(decoded, rec));
+      const key = evaluate(keyFns, row, rec, errors);
+      memory?.put(encodeKey(key), true);
+      emit(key, evaluate(valueFns, row, rec, errors), meta(decoded, rec));
       return;
     }
     // Several table functions are zipped: as many rows as the longest result, the shorter

@@ -282,7 +282,7 @@ async function pushQuery(
       if (failure !== undefined) throw new InputFailure(failure);
     }
     const rows = await collectRows(handle, query.limit, deadline);
-    for (const row of rows) messages.push(queryRow(row, columns));
+    for (const row of rows) messages.push(queryRow(row, columns, handle.isTombstone(row)));
     if (query.limit !== undefined && rows.length >= query.limit) messages.push(finalMessage(LIMIT_REACHED));
     return { kind: 'query', messages, types: columns.map((col): SqlType => col.type) };
   } finally {
