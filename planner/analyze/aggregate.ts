@@ -92,7 +92,11 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   const env = { functions: catalog.functions, resolveType: (n: string) => catalog.customType(n) };
   if (query.partitionBy) throw new SemanticError('PARTITION BY is not valid with GROUP BY: the grouping sets the key', query.span);
   if (query.window && !query.groupBy) throw new SemanticError('WINDOW clause requires a GROUP BY clause.', query.window.span);
-  if (!query.groupBy) throw new SemanticError('Aggregate functions need a GROUP BY clause', query.span);
+  // A push query may aggregate without GROUP BY, as in ksqlDB: every row is in one group,
+  // and the result has no key. A persistent table needs a key, so it needs a GROUP BY.
+  if (!query.groupBy && sinkName !== undefined) {
+    throw new SemanticError('Aggregate functions need a GROUP BY clause', query.span);
+  }
   if (source.windowType && query.window === undefined) {
     // A windowed source re-grouped would need repartitioning windowed data.
     throw new SemanticError('Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.', query.span);
@@ -100,7 +104,7 @@ export function analyzeAggregate(ctx: AggregateContext): AnalyzedQuery {
   if (source.valueFormat === 'KAFKA') {
     throw new SemanticError(`Source(s) ${source.name} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`, query.span);
   }
-  const groupBy = query.groupBy;
+  const groupBy = query.groupBy ?? [];
   const groupTypes: SqlType[] = [];
   for (const g of groupBy) {
     if (containsAggregate(g, catalog)) {

@@ -135,7 +135,10 @@ export function planSqlPull(analyzed: AnalyzedQuery, query: Query, table: Materi
     }
     const cols = [...groups, ...calls].map((sql, i) => `${sql} AS ${c}${i}`);
     const filter = [...where, ...groups.map((g) => `${g} IS NOT NULL`)];
-    from = `(SELECT ${cols.join(', ')} FROM ${quote(table.table)} WHERE ${filter.join(' AND ')} GROUP BY ${groups.join(', ')})`;
+    // Without GROUP BY the whole table is one group: as in SQL, an empty table answers one row.
+    const whereSql = filter.length > 0 ? ` WHERE ${filter.join(' AND ')}` : '';
+    const groupSql = groups.length > 0 ? ` GROUP BY ${groups.join(', ')}` : '';
+    from = `(SELECT ${cols.join(', ')} FROM ${quote(table.table)}${whereSql}${groupSql})`;
     itemSchema = agg.schema;
     itemScope = { column: (i) => `${c}${i}` };
     if (parts.having) having = x.wrap(x.translate(typed(parts.having, agg.schema, quals), itemScope, true), 'truth');

@@ -68,7 +68,7 @@ export async function pullQuery(ctx: EngineContext, stmt: QueryStatement, text: 
     return result(plan.run(plan.sql?.slots.map((s) => s.value) ?? []), text);
   }
   if (isAggregation(analyzed.root)) {
-    throw new SemanticError('GROUP BY in a pull query on a stream is not supported yet: aggregate into a table, then query it', stmt.span);
+    throw new SemanticError('Aggregation in a pull query on a stream is not supported yet: aggregate into a table, then query it', stmt.span);
   }
   const ordered = stmt.query.orderBy !== undefined || stmt.query.offset !== undefined;
   const handle = await runTransientQuery({
