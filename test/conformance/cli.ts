@@ -52,25 +52,36 @@ interface FileResult {
   failures: { name: string; reason: string }[];
 }
 
+/** A bad command line: its message is all the user needs, without a stack. */
+class UsageError extends Error {}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        dir: { type: 'string', multiple: true },
+        filter: { type: 'string' },
+        json: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+        http: { type: 'boolean', default: false },
+        'update-baseline': { type: 'boolean', default: false },
+        log: { type: 'string', default: 'embedded' },
+        kafka: { type: 'string' },
+        guarantee: { type: 'string' },
+        'repartition-topics': { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: {
-      dir: { type: 'string', multiple: true },
-      filter: { type: 'string' },
-      json: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      http: { type: 'boolean', default: false },
-      'update-baseline': { type: 'boolean', default: false },
-      log: { type: 'string', default: 'embedded' },
-      kafka: { type: 'string' },
-      guarantee: { type: 'string' },
-      'repartition-topics': { type: 'boolean', default: false },
-    },
-  });
-  if (values.log !== 'embedded' && values.log !== 'kafka') throw new Error(`--log takes embedded or kafka, not '${values.log}'`);
+  const { values } = parseOptions();
+  if (values.log !== 'embedded' && values.log !== 'kafka') throw new UsageError(`--log takes embedded or kafka, not '${values.log}'`);
   const guarantee = values.guarantee;
   if (guarantee !== undefined && guarantee !== 'at_least_once' && guarantee !== 'exactly_once_v2') {
-    throw new Error(`--guarantee takes at_least_once or exactly_once_v2, not '${guarantee}'`);
+    throw new UsageError(`--guarantee takes at_least_once or exactly_once_v2, not '${guarantee}'`);
   }
   const dirs = values.dir ?? [DEFAULT_CONFORMANCE_DIR, DEFAULT_REST_CONFORMANCE_DIR];
   if (!conformanceAvailable(dirs)) {
@@ -230,7 +241,9 @@ function printTopFailures(files: Readonly<Record<string, FileResult>>): void {
 main().then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    // A usage mistake gets its message; anything else its stack, to be fixed.
+    if (e instanceof UsageError) console.error(`conformance: ${e.message} (see the options at the top of test/conformance/cli.ts)`);
+    else console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
     process.exit(1);
   },
 );
