@@ -12,6 +12,7 @@ import { analyzeQuery } from '../../../planner/analyze/query.js';
 import type { StatementResult } from '../api.js';
 import { queryInfo } from '../../query/persistent-query.js';
 import type { EngineContext } from '../context.js';
+import { explainRunning } from './query-stages.js';
 
 function visibleTopics(name: string): boolean {
   return !name.startsWith('_');
@@ -111,7 +112,7 @@ export function explain(ctx: EngineContext, stmt: Explain, text: string): Statem
   if (target.kind === 'QueryId') {
     const q = ctx.queries.get(target.id.toUpperCase());
     if (!q) throw new SemanticError(`Query with id:${target.id} does not exist, use SHOW QUERIES to view the full set of queries.`, stmt.span);
-    return { type: 'queryDescription', statementText: text, queryId: q.id, plan: `${q.sql}\n\n${explainPlan(q.sink)}` };
+    return { type: 'queryDescription', statementText: text, queryId: q.id, plan: `${q.sql}\n\n${explainRunning(q)}` };
   }
   const inner = target.statement;
   const cfg = ctx.plannerConfig();

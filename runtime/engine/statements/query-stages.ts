@@ -4,6 +4,7 @@
 // tasks are shared out like any query's) behind the one query the catalog, SHOW QUERIES and
 // TERMINATE know.
 
+import { explainPlan } from '../../../planner/explain.js';
 import { splitRepartitions, type RepartitionTopic } from '../../../planner/repartition.js';
 import { TopicExistsError, UnknownTopicError, type Log } from '../../log/log.js';
 import { groupIdFor, PersistentQuery, type PersistentQueryOptions } from '../../query/persistent-query.js';
@@ -121,4 +122,15 @@ async function createInternalTopic(log: Log, topic: RepartitionTopic): Promise<v
   } catch (e) {
     if (!(e instanceof TopicExistsError)) throw e;
   }
+}
+
+/**
+ * EXPLAIN's plan of a running query. A staged query shows every stage, upstream first (each
+ * one's sink is the internal topic it writes), and then the main stage, which reads them:
+ * that is how the query runs, as ksqlDB's EXPLAIN shows its repartition sub-topologies.
+ */
+export function explainRunning(query: PersistentQuery): string {
+  if (!(query instanceof StagedQuery)) return explainPlan(query.sink);
+  const stages = query.stages.map((s, i) => `Stage ${i + 1} of ${query.stages.length + 1} (repartition):\n${explainPlan(s.sink)}`);
+  return [...stages, `Stage ${query.stages.length + 1} of ${query.stages.length + 1}:\n${explainPlan(query.sink)}`].join('\n\n');
 }
