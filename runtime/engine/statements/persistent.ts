@@ -6,6 +6,7 @@ import { analyzeCreateAsSelect, analyzeInsertInto, type PersistentQueryPlan } fr
 import { SemanticError } from '../../../planner/errors.js';
 import { copartitionError } from '../../query/join-copartition.js';
 import { dropStages, newPersistentQuery } from './query-stages.js';
+import type { PersistentQuery } from '../../query/persistent-query.js';
 import type { StatementResult } from '../api.js';
 import { offsetReset, type EngineContext } from '../context.js';
 import { status } from './ddl.js';
@@ -106,12 +107,10 @@ export async function createAsSelect(
   const plan = analyzeCreateAsSelect(stmt, text, ctx.metastore, ctx.plannerConfig());
   if (existing && stmt.orReplace) {
     await dropMaterialization(ctx, existing.name);
-    // Replacing a query's result: the old query stops, the new one takes over its sink.
+    // Replacing a query's result: the new query takes over its sink and starts afresh, so the
+    // old one goes as TERMINATE would take it, with its state, consumer group and internal topics.
     for (const q of [...ctx.queries.values()]) {
-      if (q.sink.sink === existing.name && q.id.startsWith('C')) {
-        await q.stop();
-        ctx.queries.delete(q.id);
-      }
+      if (q.sink.sink === existing.name && q.id.startsWith('C')) await removeQuery(ctx, q);
     }
   }
   const id = await startQuery(ctx, plan, text, stmt.span, restoredId);
@@ -129,12 +128,17 @@ export async function terminate(ctx: EngineContext, stmt: Terminate, text: strin
   for (const id of ids) {
     const q = ctx.queries.get(id);
     if (!q) throw new SemanticError(`Unknown queryId: ${id}`, stmt.span);
-    await q.destroy();
-    q.state = 'TERMINATED';
-    ctx.queries.delete(id);
-    await ctx.log.deleteGroup(q.groupId);
-    await dropStages(ctx, q);
+    await removeQuery(ctx, q);
   }
   if (!ctx.restoring) await ctx.commandLog.append({ sql: text, properties: {} });
   return status(text, stmt.queryId === undefined ? 'All queries terminated.' : 'Query terminated.');
+}
+
+/** Stops a query for good: its state, its consumer group and its stages' internal topics go. */
+async function removeQuery(ctx: EngineContext, q: PersistentQuery): Promise<void> {
+  await q.destroy();
+  q.state = 'TERMINATED';
+  ctx.queries.delete(q.id);
+  await ctx.log.deleteGroup(q.groupId);
+  await dropStages(ctx, q);
 }
