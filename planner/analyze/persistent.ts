@@ -59,6 +59,11 @@ export function analyzeCreateAsSelect(
   if (existing && existing.isSource) {
     throw new SemanticError(`Cannot add ${kind} '${stmt.name}': CREATE OR REPLACE is not supported on source ${kind}s.`, stmt.span);
   }
+  // A persistent query runs until terminated: a row count to stop at has no meaning, and
+  // ksqlDB refuses it rather than ignore it.
+  if (stmt.query.limit !== undefined) {
+    throw new SemanticError(`CREATE ${stmt.sourceType} AS SELECT statements don't support LIMIT clause.`, stmt.span);
+  }
   const q = analyzeQuery(stmt.query, catalog, stmt.name);
   if (q.source.type === 'TABLE' && q.source.windowType !== undefined) {
     throw new SemanticError('KSQL does not support persistent queries on windowed tables.', stmt.span);
@@ -186,6 +191,7 @@ export function analyzeInsertInto(stmt: InsertInto, catalog: Catalog): Persisten
   if (target.isSource) throw new SemanticError(`Cannot insert into read-only ${target.type.toLowerCase()}: ${target.name}`, stmt.span);
   if (target.type === 'TABLE') throw new SemanticError(`INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`, stmt.span);
   const props = parseSourceProperties(stmt.properties);
+  if (stmt.query.limit !== undefined) throw new SemanticError("INSERT INTO statements don't support LIMIT clause.", stmt.span);
   const q = analyzeQuery(stmt.query, catalog, target.name);
   if (q.sourceType !== 'STREAM') throw new SemanticError('INSERT INTO can only be used with a stream as the query source', stmt.span);
   const result = schemaColumns(q.schema);

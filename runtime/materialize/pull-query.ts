@@ -10,7 +10,7 @@ import type { LogRecord } from '../log/log.js';
 import { buildPipeline, type Pipeline } from '../query/pipeline.js';
 import { isAggregation } from '../query/aggregate-pipeline.js';
 import { compileOver } from '../query/expressions.js';
-import { mapExpression } from '../../planner/rewrite/map-expression.js';
+import { mapExpression, replaceTopDown } from '../../planner/rewrite/map-expression.js';
 import { compareNullsLast } from '../functions/values.js';
 import { stringifyJsonExact } from '../serde/json-exact.js';
 import type { ProcessingError } from '../query/errors.js';
@@ -181,11 +181,22 @@ export function runPullQuery(
   return { rows: orderAndPage(inSelectOrder, analyzed, query, catalog), errors };
 }
 
-const LITERALS = new Set(['IntegerLiteral', 'DecimalLiteral', 'DoubleLiteral', 'StringLiteral', 'BooleanLiteral']);
+/**
+ * A value known before any row is read: no column in it. `ID = 10 + 1` is a key lookup, as
+ * ksqlDB resolves the constant expression to the key 11.
+ */
+function isConstant(e: Expression): boolean {
+  let column = false;
+  replaceTopDown(e, (x) => {
+    if (x.kind === 'ColumnRef') column = true;
+    return column ? x : undefined;
+  });
+  return !column && e.kind !== 'NullLiteral';
+}
 
 /**
  * True when the WHERE clause constrains every key column with a comparison or IN over
- * literals — a lookup or a key range, answered from the key index — which is what ksqlDB
+ * constants — a lookup or a key range, answered from the key index — which is what ksqlDB
  * allows with table scans disabled. Other conjuncts may filter further.
  */
 export function isKeyLookup(where: Expression | undefined, keyColumns: readonly string[], rangesAllowed = true): boolean {
@@ -197,11 +208,11 @@ export function isKeyLookup(where: Expression | undefined, keyColumns: readonly 
     if (c.kind === 'Comparison' && (c.op === '=' || (rangesAllowed && c.op !== '<>'))) {
       const k = keyName(c.left) ?? keyName(c.right);
       const other = keyName(c.left) ? c.right : c.left;
-      if (k && LITERALS.has(other.kind)) constrained.add(k);
-    } else if (c.kind === 'InList' && !c.negated && c.list.every((x) => LITERALS.has(x.kind))) {
+      if (k && isConstant(other)) constrained.add(k);
+    } else if (c.kind === 'InList' && !c.negated && c.list.every(isConstant)) {
       const k = keyName(c.value);
       if (k) constrained.add(k);
-    } else if (rangesAllowed && c.kind === 'Between' && !c.negated && LITERALS.has(c.low.kind) && LITERALS.has(c.high.kind)) {
+    } else if (rangesAllowed && c.kind === 'Between' && !c.negated && isConstant(c.low) && isConstant(c.high)) {
       const k = keyName(c.value);
       if (k) constrained.add(k);
     }

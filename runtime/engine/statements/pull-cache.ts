@@ -23,6 +23,9 @@ import type { ParamSlot } from '../../materialize/sql-expr.js';
 import type { StatementResult } from '../api.js';
 import type { EngineContext } from '../context.js';
 
+/** The settings that decide whether a pull query is allowed at all. */
+const PLAN_SETTINGS = ['ksql.query.pull.table.scan.enabled', 'ksql.query.pull.range.scan.enabled', 'ksql.query.pull.limit.clause.enabled'];
+
 /** How a plan gets a parameter's value for a statement: a constant, or decoded from one of its tokens. */
 export type Binding = { readonly value: unknown } | { readonly token: number; readonly decode: (image: string) => unknown };
 
@@ -88,8 +91,8 @@ function natural(t: IToken, negative: boolean): { type: SqlType; value: unknown 
 function lex(ctx: EngineContext, text: string): Lexed | undefined {
   const lexed = sqlLexer.tokenize(text);
   if (lexed.errors.length > 0 || lexed.tokens.some((t) => t.tokenType === UnterminatedComment)) return undefined;
-  // SET can change whether a plan is allowed at all (table scans): it is part of the key.
-  let key = `${ctx.properties.get('ksql.query.pull.table.scan.enabled')}/${ctx.properties.get('ksql.query.pull.range.scan.enabled')}`;
+  // SET can change whether a plan is allowed at all (table scans, LIMIT): it is part of the key.
+  let key = PLAN_SETTINGS.map((name) => String(ctx.properties.get(name))).join('/');
   for (const t of lexed.tokens) key += '\u0001' + (LITERALS.has(t.tokenType) ? shape(t) : t.image);
   return { tokens: lexed.tokens, key };
 }

@@ -106,6 +106,12 @@ function analyzeStatement(ctx: EngineContext, stmt: QueryStatement): AnalyzedQue
   if (stmt.query.emit !== undefined) {
     throw new SemanticError('Push queries (EMIT CHANGES) stream their rows: run them with Engine.query()', stmt.span);
   }
+  if (stmt.query.limit !== undefined && String(ctx.properties.get('ksql.query.pull.limit.clause.enabled') ?? 'true').toLowerCase() === 'false') {
+    throw new SemanticError(
+      'LIMIT clause in pull queries is currently disabled. You can enable them by setting ksql.query.pull.limit.clause.enabled=true. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.',
+      stmt.span,
+    );
+  }
   return analyzeQuery(stmt.query, ctx.metastore, undefined);
 }
 
