@@ -154,7 +154,11 @@ export function buildRowPipeline(root: Step, catalog: Catalog, stores: StoreOpen
     }
     if (flatMaps.length === 0) {
       const key = evaluate(keyFns, row, rec, errors);
-      memory?.put(encodeKey(key), true);
+      if (memory) {
+        // An update of a row already in the result changes nothing to remember: no write.
+        const k = encodeKey(key);
+        if (memory.get(k) === undefined) memory.put(k, true);
+      }
       emit(key, evaluate(valueFns, row, rec, errors), meta(decoded, rec));
       return;
     }
