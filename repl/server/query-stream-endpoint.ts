@@ -66,7 +66,9 @@ async function pushQuery(ex: Exchange, server: ServerContext, request: QueryRequ
       server,
       push,
       ex,
-      (row) => ex.write(framing.next(stringifyJsonExact(restRow(row, push.columns)))),
+      // A table's tombstone is not sent, as ksqlDB's /query-stream writers drop them: a row
+      // here is an array of columns with no place to say so (/query marks them instead).
+      (row) => (push.handle.isTombstone(row) ? Promise.resolve() : ex.write(framing.next(stringifyJsonExact(restRow(row, push.columns))))),
     );
     ex.end(framing.last);
   } catch (e) {

@@ -175,6 +175,33 @@ describe.each(PROTOCOLS)('sluice server over %s', (protocol) => {
     ]);
   });
 
+  it("marks a table's deleted rows as tombstones on /query, and leaves them out on /query-stream as ksqlDB does", async () => {
+    await ksql(
+      "CREATE TABLE users (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);" +
+        "INSERT INTO users (id, name) VALUES (1, 'ann'); INSERT INTO users (id, name) VALUES (2, 'bob');",
+    );
+    const key = Buffer.alloc(4);
+    key.writeInt32BE(1);
+    await (await engine.log()).produce('users', [{ timestamp: Date.now(), key, value: null }]);
+    await ksql("INSERT INTO users (id, name) VALUES (3, 'cy');");
+    const earliest = { 'auto.offset.reset': 'earliest' };
+    const query = await c.call('POST', '/query', { ksql: 'SELECT * FROM users EMIT CHANGES LIMIT 4;', streamsProperties: earliest });
+    expect((query.json as unknown[]).slice(1)).toEqual([
+      { row: { columns: [1, 'ann'] } },
+      { row: { columns: [2, 'bob'] } },
+      { row: { columns: [1, null], tombstone: true } },
+      { row: { columns: [3, 'cy'] } },
+      { finalMessage: 'Limit Reached' },
+    ]);
+    // The tombstone still counts toward the LIMIT, as it does on /query.
+    const stream = await c.call('POST', '/query-stream', { sql: 'SELECT * FROM users EMIT CHANGES LIMIT 4;', properties: earliest });
+    expect(rowsOf(stream.text.trim().split('\n'))).toEqual([
+      [1, 'ann'],
+      [2, 'bob'],
+      [3, 'cy'],
+    ]);
+  });
+
   it('/query-stream answers pull queries delimited by default, or as one JSON array', async () => {
     await engine.drain();
     const delimited = await c.call('POST', '/query-stream', { sql: 'SELECT user_id, n FROM pages WHERE user_id IN (1, 2);' });
