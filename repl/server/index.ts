@@ -58,7 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (options.queriesFile !== undefined) await runQueriesFile(engine, options.queriesFile);
     const log = await engine.log();
     const commands = new CommandStatuses(log, await engine.commandTopic());
-    await commands.restore();
+    await commands.catchUp();
     const push = new PushQueries();
     const server: ServerContext = {
       engine,

@@ -45,7 +45,7 @@ export async function handleHealthcheck(ex: Exchange, server: ServerContext): Pr
 }
 
 export async function handleStatusList(ex: Exchange, server: ServerContext): Promise<void> {
-  ex.send(200, { commandStatuses: server.commands.all() });
+  ex.send(200, { commandStatuses: await server.commands.all() });
 }
 
 export async function handleStatus(ex: Exchange, server: ServerContext): Promise<void> {
@@ -55,7 +55,7 @@ export async function handleStatus(ex: Exchange, server: ServerContext): Promise
   } catch {
     throw badRequest(`Malformed command id in ${ex.path}`);
   }
-  const status = server.commands.get(id);
+  const status = await server.commands.get(id);
   if (status === undefined) throw notFound(`Command not found: ${id}`);
   ex.send(200, status);
 }

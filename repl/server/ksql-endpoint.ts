@@ -43,7 +43,7 @@ export async function handleKsql(ex: Exchange, server: ServerContext): Promise<v
         const entity = ksqlEntity(withPushQueries(result, server), entityContext(server, sequence));
         if (entity === undefined) continue;
         if (entity['@type'] === 'currentStatus' && sequence >= 0) {
-          server.commands.record(String(entity['commandId']), entity['commandStatus'] as { status: string; message: string; queryId: string | null });
+          server.commands.ranCommand(String(entity['commandId']), entity['commandStatus'] as { status: string; message: string; queryId: string | null }, sequence);
         }
         out.push(entity);
       }

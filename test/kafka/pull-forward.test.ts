@@ -257,6 +257,23 @@ describe.skipIf(skip !== undefined)('pull queries across two Kafka-mode instance
     expect(moved.json).toMatchObject({ '@type': 'generic_error', error_code: 50300, message: expect.stringMatching(/rebalancing/) });
   });
 
+  it('/status on each instance knows the commands run on the other, before and after it started', async () => {
+    const [a, b] = instances as [Instance, Instance];
+    const created = await a.c.call('POST', '/ksql', {
+      ksql: "CREATE STREAM PF_EXTRA (K INT KEY, V INT) WITH (kafka_topic='pf_extra', partitions=1, value_format='JSON');",
+    });
+    expect(created.status, created.text).toBe(200);
+    await b.engine.commandsApplied();
+    for (const id of ['stream/EVENTS/create', 'table/TOTALS/create', 'stream/PF_EXTRA/create']) {
+      const status = await b.c.call('GET', `/status/${id}`);
+      expect(status.status, `${id}: ${status.text}`).toBe(200);
+      expect(status.json).toMatchObject({ status: 'SUCCESS' });
+    }
+    // On the instance that ran it, the status is the run's own.
+    expect((await a.c.call('GET', '/status/stream/PF_EXTRA/create')).json).toMatchObject({ status: 'SUCCESS', message: 'Stream created' });
+    expect((await b.c.call('GET', '/status')).json).toMatchObject({ commandStatuses: { 'stream/`PF_EXTRA`/create': 'SUCCESS' } });
+  });
+
   it('answers 503 when the owner does not answer, and stays up', async () => {
     const [a, b] = instances as [Instance, Instance];
     // B's REST API goes away; its engine keeps running its tasks.
