@@ -1,7 +1,8 @@
-// What ksqlDB refuses or allows around LIMIT and key lookups: persistent queries have no LIMIT,
+// What ksqlDB refuses or allows in queries: persistent queries have no LIMIT,
 // `ksql.query.pull.limit.clause.enabled=false` refuses LIMIT in pull queries (also for a plan
 // already cached), and a key compared with a constant expression is a key lookup even when
-// table scans are disabled.
+// table scans are disabled. ROWPARTITION and ROWOFFSET have no meaning for a table's row, and
+// are refused in its pull queries; a stream's pull query shows its records' own.
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../../runtime/engine/engine.js';
@@ -53,5 +54,17 @@ describe('key lookups with table scans disabled', () => {
     expect(await rows('SELECT * FROM t WHERE id = 10 + 1;')).toEqual([[11, 1n]]);
     expect(await rows('SELECT * FROM t WHERE id IN (6 * 2, 99);')).toEqual([[12, 1n]]);
     await expect(engine.execute('SELECT * FROM t WHERE id = n + 10;')).rejects.toThrow(/Query requires table scan to be enabled/);
+  });
+});
+
+describe('ROWPARTITION and ROWOFFSET in pull queries', () => {
+  it("are refused on a table, in SELECT and in WHERE, and answered on a stream's records", async () => {
+    await expect(engine.execute('SELECT *, ROWPARTITION FROM t WHERE id = 11;')).rejects.toThrow(
+      "Pull queries don't support the following columns in SELECT clauses: `ROWPARTITION`",
+    );
+    await expect(engine.execute('SELECT * FROM t WHERE ROWOFFSET > 0;')).rejects.toThrow(
+      "Pull queries don't support the following columns in WHERE clauses: `ROWOFFSET`",
+    );
+    expect(await rows('SELECT id, ROWPARTITION, ROWOFFSET FROM s WHERE ROWOFFSET = 1;')).toEqual([[12, 0, 1n]]);
   });
 });

@@ -5,7 +5,9 @@
 // stream, it is a bounded scan of what the topic holds now. Joins of two materialised tables
 // are hash-joined (materialize/pull-join.ts).
 
-import type { Query, Statement } from '../../../grammar/ast.js';
+import type { Expression, Query, Statement } from '../../../grammar/ast.js';
+import { ROWOFFSET, ROWPARTITION } from '../../../planner/pseudo-columns.js';
+import { replaceTopDown } from '../../../planner/rewrite/map-expression.js';
 import { analyzeQuery, type AnalyzedQuery } from '../../../planner/analyze/query.js';
 import { SemanticError } from '../../../planner/errors.js';
 import { sourceSteps } from '../../../planner/steps.js';
@@ -47,6 +49,7 @@ export interface PullPlanInfo {
 
 export async function pullQuery(ctx: EngineContext, stmt: QueryStatement, text: string, cache: PullCache): Promise<StatementResult> {
   const analyzed = analyzeStatement(ctx, stmt);
+  if (analyzed.source.type === 'TABLE') refuseRecordColumns(stmt);
   if (isTableJoin(analyzed)) {
     return {
       type: 'rows',
@@ -167,4 +170,30 @@ function planTablePull(ctx: EngineContext, analyzed: AnalyzedQuery, query: Query
     columns,
     run: () => runPullQuery(analyzed, query, table, ctx.metastore, pipeline).rows,
   };
+}
+
+/**
+ * A table's row is the latest of many records, from no one partition and offset: ksqlDB
+ * refuses ROWPARTITION and ROWOFFSET in its pull queries rather than answer null. (A pull
+ * query on a stream reads records, whose partition and offset Sluice does show.)
+ */
+function refuseRecordColumns(stmt: QueryStatement): void {
+  const named = (exprs: readonly Expression[]): string[] => {
+    const found = new Set<string>();
+    for (const e of exprs) {
+      replaceTopDown(e, (x) => {
+        if (x.kind === 'ColumnRef' && (x.name === ROWPARTITION || x.name === ROWOFFSET)) found.add(x.name);
+        return undefined;
+      });
+    }
+    return [...found];
+  };
+  const select = named(stmt.query.select.flatMap((item) => (item.kind === 'SelectExpr' ? [item.expr] : [])));
+  if (select.length > 0) {
+    throw new SemanticError(`Pull queries don't support the following columns in SELECT clauses: ${select.map((n) => `\`${n}\``).join(', ')}`, stmt.span);
+  }
+  const where = named(stmt.query.where ? [stmt.query.where] : []);
+  if (where.length > 0) {
+    throw new SemanticError(`Pull queries don't support the following columns in WHERE clauses: ${where.map((n) => `\`${n}\``).join(', ')}`, stmt.span);
+  }
 }
