@@ -195,7 +195,7 @@ function healthStatus(url: string): Promise<number> {
  * A port nothing listens on now. The server must be told it up front (its advertised URL is
  * part of its options), so the port is reserved and released here rather than picked by listen(0).
  */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);

@@ -6,7 +6,6 @@
 // Basic credentials, so every forwarded request also shows the caller's are passed on. An
 // owner that does not answer is a 503, and the server that asked stays up.
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { Engine } from '../../runtime/engine/engine.js';
 import { LOCAL_ONLY_PROPERTY, TASKS_PROPERTY, type PullRoute } from '../../runtime/engine/statements/pull-route.js';
 import { client, type Client, type Protocol } from '../server/client.js';
 import { kafkaSkipReason, reportSkipped, sharedCluster } from './broker.js';
+import { freePort } from './instances.js';
 
 const skip = kafkaSkipReason();
 if (skip !== undefined) reportSkipped(skip);
@@ -51,17 +51,6 @@ type Caller = Pick<Client, 'call' | 'close'>;
 function authed(url: string, protocol: Protocol): Caller {
   const c = client(url, protocol);
   return { call: (method, p, body, headers) => c.call(method, p, body, { authorization: AUTH, ...headers }), close: () => c.close() };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The rows of a /query-stream pull query (status and error checked by the caller). */
