@@ -4,8 +4,8 @@
 //   - forward: the request goes to the owner's same endpoint with the same statement,
 //     properties and variables, and the owner's answer is relayed as it is (status and body);
 //   - gather: every other owner is asked through /query-stream (one JSON row a line) and
-//     its rows are merged with this instance's own (sorted again for ORDER BY), LIMIT
-//     applied after merging.
+//     its rows are merged with this instance's own (sorted again for ORDER BY), OFFSET and
+//     LIMIT applied after merging (each part answers without the OFFSET, see partRequest).
 // Both mark the request with LOCAL_ONLY_PROPERTY, so the owner answers from its own rows and
 // never forwards again: requests cannot loop. An owner that does not answer is a 503.
 
@@ -36,7 +36,7 @@ export type QueryEndpoint = '/query' | '/query-stream';
 export async function pullRouteFor(server: ServerContext, request: QueryRequest): Promise<PullRoute> {
   if (request.classified.kind !== 'pull') return LOCAL;
   const route = await server.gate.run(request.scope, (engine) => engine.pullRoute(positioned(request.piece)), true).catch((e: unknown) => {
-    // A query that cannot be answered across instances (e.g. OFFSET over a scan): a 400.
+    // A query that cannot be answered across instances (e.g. an aggregate over a scan): a 400.
     throw new StatementFailure(errorEntity(e, request.piece.text));
   });
   if (route.kind === 'unavailable') throw unavailable(route.message);
@@ -55,9 +55,19 @@ export async function forwardPull(ex: Exchange, request: QueryRequest, owner: Ow
 }
 
 /**
+ * The request each part of a gather answers (this instance's, and every owner's): with an
+ * OFFSET, the statement without it and with its LIMIT widened (PullRoute's `paged`).
+ */
+export function partRequest(request: QueryRequest, route: PullRoute): QueryRequest {
+  if (route.kind !== 'gather' || route.paged === undefined) return request;
+  return { ...request, piece: { ...request.piece, text: route.paged.sql } };
+}
+
+/**
  * The answer's rows as REST JSON rows: this instance's own, merged (for a gather) with every
- * other owner's, LIMIT applied to the whole. With ORDER BY the merged rows are read back into
- * runtime values and sorted as one instance would sort them.
+ * other owner's, OFFSET and LIMIT applied to the whole; `request` is partRequest's. With
+ * ORDER BY the merged rows are read back into runtime values and sorted as one instance
+ * would sort them.
  */
 export async function gatherRows(ex: Exchange, request: QueryRequest, route: PullRoute, local: PullRows): Promise<JsonValue[][]> {
   const json = (rows: readonly (readonly unknown[])[]) => rows.map((row) => restRow(row, local.columns));
@@ -65,7 +75,8 @@ export async function gatherRows(ex: Exchange, request: QueryRequest, route: Pul
   const parts = await Promise.all(route.from.map((owner) => remoteRows(ex, request, owner)));
   if (route.order === undefined) {
     const rows = json(local.rows).concat(...parts);
-    return route.limit === undefined ? rows : rows.slice(0, route.limit);
+    const from = route.paged?.offset ?? 0;
+    return rows.slice(from, route.limit === undefined ? undefined : from + route.limit);
   }
   const read = restRowReader(local.columns);
   const all = local.rows.map((r) => [...r]);

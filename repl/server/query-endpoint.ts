@@ -19,7 +19,7 @@ import { stringifyJsonExact } from '../../runtime/serde/json-exact.js';
 import type { ServerContext } from './context.js';
 import { requireString, stringMap } from './errors.js';
 import { JSON_TYPE, type Exchange } from './exchange.js';
-import { forwardPull, gatherRows, pullRouteFor } from './pull-forward.js';
+import { forwardPull, gatherRows, partRequest, pullRouteFor } from './pull-forward.js';
 import { printTopic, queryRequest, runPull, startPush, streamPush, type QueryRequest } from './queries.js';
 
 export async function handleQuery(ex: Exchange, server: ServerContext): Promise<void> {
@@ -47,11 +47,12 @@ async function pullQuery(ex: Exchange, server: ServerContext, request: QueryRequ
     if (route.kind === 'forward') {
       ok = await forwardPull(ex, request, route, '/query');
     } else {
-      const pull = await runPull(server, request);
+      const part = partRequest(request, route);
+      const pull = await runPull(server, part);
       let messages = pullQueryResponse(pull.result, pull.queryId, pull.source, pull.limit);
       if (route.kind === 'gather') {
         // Only tables are gathered, and a table's answer is the header and its rows.
-        const rows = await gatherRows(ex, request, route, pull.result);
+        const rows = await gatherRows(ex, part, route, pull.result);
         messages = [messages[0]!, ...rows.map((columns): StreamedRow => ({ row: { columns } }))];
       }
       ex.reply(200, JSON_TYPE, `[${messages.map(json).join(',\n')}]\n`);

@@ -11,7 +11,7 @@ import type { ServerContext } from './context.js';
 import { requireString, stringMap } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { framingFor, type Framing } from './framing.js';
-import { forwardPull, gatherRows, pullRouteFor } from './pull-forward.js';
+import { forwardPull, gatherRows, partRequest, pullRouteFor } from './pull-forward.js';
 import { printTopic, queryRequest, runPull, startPush, streamPush, type QueryRequest } from './queries.js';
 
 export async function handleQueryStream(ex: Exchange, server: ServerContext): Promise<void> {
@@ -42,9 +42,10 @@ async function pullQuery(ex: Exchange, server: ServerContext, request: QueryRequ
     if (route.kind === 'forward') {
       ok = await forwardPull(ex, request, route, '/query-stream');
     } else {
-      const pull = await runPull(server, request);
+      const part = partRequest(request, route);
+      const pull = await runPull(server, part);
       const columns = pull.result.columns;
-      const rows = await gatherRows(ex, request, route, pull.result);
+      const rows = await gatherRows(ex, part, route, pull.result);
       let text = framing.first(metadata(pull.queryId, columns));
       for (const row of rows) text += framing.next(stringifyJsonExact(row));
       ex.reply(200, framing.contentType, text + framing.last);

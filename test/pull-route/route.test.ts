@@ -8,7 +8,7 @@ import type { Catalog } from '../../planner/catalog.js';
 import { SemanticError } from '../../planner/errors.js';
 import type { TableSource } from '../../planner/steps.js';
 import { Engine } from '../../runtime/engine/engine.js';
-import { keyTask, routePull, stillOwned, type PullRoute } from '../../runtime/engine/statements/pull-route.js';
+import { keyTask, routePull, stillOwned, widenedPage, type PullRoute } from '../../runtime/engine/statements/pull-route.js';
 import type { TaskOwnership } from '../../runtime/query/ownership.js';
 import { catalogOf, tableSource } from './fixtures.js';
 
@@ -48,10 +48,16 @@ function keysIn(keySource: TableSource, task: number, n = 2): number[] {
   return out;
 }
 
+function parsedQuery(sql: string) {
+  const stmt = parseStatement(sql);
+  if (stmt.kind !== 'QueryStatement') throw new Error('not a query');
+  return stmt.query;
+}
+
 function route(sql: string, ownership: (t: string) => TaskOwnership | undefined = (t) => (t === 'USERS' ? split(users) : undefined)): PullRoute {
   const stmt = parseStatement(sql);
   if (stmt.kind !== 'QueryStatement') throw new Error('not a query');
-  return routePull(stmt, catalog, ownership);
+  return routePull(stmt, catalog, ownership, sql);
 }
 
 describe('pull-query routes', () => {
@@ -117,8 +123,6 @@ describe('pull-query routes', () => {
       throw new Error(`not refused: ${sql}`);
     };
     for (const sql of [
-      'SELECT * FROM USERS ORDER BY AGE LIMIT 2 OFFSET 1;',
-      'SELECT * FROM USERS LIMIT 2 OFFSET 1;',
       'SELECT AGE, COUNT(*) FROM USERS GROUP BY AGE;',
       'SELECT * FROM USERS U JOIN OTHER O ON U.ID = O.ID;',
     ]) {
@@ -127,6 +131,24 @@ describe('pull-query routes', () => {
       expect(e.message).toMatch(/not supported across instances yet/);
       expect(e.span?.start).toMatchObject({ line: 1, column: 1 });
     }
+  });
+
+  it('gathers an OFFSET: each part answers without it, LIMIT widened, and the merge pages', () => {
+    const r = route('SELECT NAME, AGE FROM USERS ORDER BY AGE LIMIT 2 OFFSET 3;');
+    expect(r).toMatchObject({ kind: 'gather', limit: 2, paged: { sql: 'SELECT NAME, AGE FROM USERS ORDER BY AGE LIMIT 5 ;', offset: 3 } });
+    if (r.kind !== 'gather' || r.order === undefined) throw new Error('no ordering');
+    // The merge sorts, skips the offset, then takes the limit.
+    const rows = [5, 1, 4, 2, 6, 3, 7].map((age) => [`n${age}`, age]);
+    expect(r.order(rows)).toEqual([
+      ['n4', 4],
+      ['n5', 5],
+    ]);
+    expect(route('SELECT * FROM USERS LIMIT 1 OFFSET 4;')).toMatchObject({ kind: 'gather', limit: 1, paged: { sql: 'SELECT * FROM USERS LIMIT 5 ;', offset: 4 } });
+    // A page given by variables is not rewritten (the route then refuses it).
+    expect(widenedPage('SELECT * FROM USERS LIMIT ${n} OFFSET 1;', parsedQuery('SELECT * FROM USERS LIMIT 2 OFFSET 1;'))).toBeUndefined();
+    expect(widenedPage("SELECT * FROM USERS WHERE NAME = 'LIMIT 1 OFFSET 2'\n  LIMIT 10\n  OFFSET 20;", parsedQuery("SELECT * FROM USERS WHERE NAME = 'LIMIT 1 OFFSET 2' LIMIT 10 OFFSET 20;"))).toBe(
+      "SELECT * FROM USERS WHERE NAME = 'LIMIT 1 OFFSET 2'\n  LIMIT 30\n  ;",
+    );
   });
 
   it('gathers an ORDER BY scan and sorts the merged rows again, LIMIT last', () => {

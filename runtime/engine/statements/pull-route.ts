@@ -7,8 +7,9 @@
 //     whole query (ORDER BY, OFFSET and aggregates included);
 //   - `gather`: a scan, or keys spread over several instances: each owner answers from its
 //     own rows and the caller merges them (concatenation, sorted again for ORDER BY, then
-//     LIMIT). What cannot be merged from partial answers (aggregates, OFFSET, joins between
-//     tables) is refused here, before anything is sent;
+//     OFFSET and LIMIT: each part answers without the OFFSET, its LIMIT widened by it). What
+//     cannot be merged from partial answers (aggregates, joins between tables) is refused
+//     here, before anything is sent;
 //   - `unavailable`: a task the query needs has no owner now (the group is rebalancing), or a
 //     forwarded query reached an instance that no longer runs the tasks it was sent for
 //     (TASKS_PROPERTY): a retry later gets the whole answer, never a part of it.
@@ -17,6 +18,8 @@
 
 import type { Expression, Query, Statement } from '../../../grammar/ast.js';
 import { parseStatement, splitStatements, substituteVariables, type StatementText } from '../../../grammar/index.js';
+import { IntegerLiteral, LIMIT, OFFSET, sqlLexer } from '../../../grammar/lexer.js';
+import type { TokenType } from 'chevrotain';
 import { analyzeQuery, type AnalyzedQuery } from '../../../planner/analyze/query.js';
 import type { Catalog, SourceInfo } from '../../../planner/catalog.js';
 import { SemanticError } from '../../../planner/errors.js';
@@ -60,6 +63,12 @@ export type PullRoute =
        * LIMIT of their union, sorted, are the answer's.
        */
       readonly order?: (rows: unknown[][]) => unknown[][];
+      /**
+       * With OFFSET: the statement every part (this instance's and each owner's) answers
+       * instead, its OFFSET dropped and its LIMIT widened by it. The merge then skips
+       * `offset` rows (after sorting, with ORDER BY) and applies LIMIT.
+       */
+      readonly paged?: { readonly sql: string; readonly offset: number };
     }
   | { readonly kind: 'unavailable'; readonly message: string };
 
@@ -104,7 +113,7 @@ export function pullRouteOf(ctx: EngineContext, sql: string): PullRoute {
   if (stmt.kind !== 'QueryStatement') return LOCAL;
   if (forwarded) return stillOwned(stmt, ctx.metastore, (t) => ownershipOf(ctx, t), expected ?? '');
   try {
-    return routePull(stmt, ctx.metastore, (t) => ownershipOf(ctx, t));
+    return routePull(stmt, ctx.metastore, (t) => ownershipOf(ctx, t), piece.text);
   } catch (e) {
     throw toSluiceError(e, piece.text, piece.start);
   }
@@ -131,7 +140,7 @@ function scaledOut(ctx: EngineContext): boolean {
  * itself (unknown names, bad types) are left to the engine, which reports them with their
  * position: such a query is answered `local`ly.
  */
-export function routePull(stmt: QueryStatement, catalog: Catalog, ownership: OwnershipOf): PullRoute {
+export function routePull(stmt: QueryStatement, catalog: Catalog, ownership: OwnershipOf, text?: string): PullRoute {
   if (stmt.query.emit !== undefined) return LOCAL;
   let analyzed: AnalyzedQuery;
   try {
@@ -173,8 +182,38 @@ export function routePull(stmt: QueryStatement, catalog: Catalog, ownership: Own
   const someLocal = needed.some((t) => owned.local.has(t));
   if (from.length === 1 && !someLocal) return { kind: 'forward', ...from[0]! };
   checkMergeable(stmt, analyzed);
-  if ((stmt.query.orderBy ?? []).length === 0) return { kind: 'gather', from, limit: stmt.query.limit };
-  return { kind: 'gather', from, limit: stmt.query.limit, order: compileOrderAndPage(analyzed, stmt.query, catalog) };
+  const offset = stmt.query.offset;
+  let paged: { sql: string; offset: number } | undefined;
+  if (offset !== undefined) {
+    const sql = text === undefined ? undefined : widenedPage(text, stmt.query);
+    if (sql === undefined) refuse('OFFSET given by a variable', stmt);
+    paged = { sql, offset };
+  }
+  const page = paged ? { paged } : {};
+  if ((stmt.query.orderBy ?? []).length === 0) return { kind: 'gather', from, limit: stmt.query.limit, ...page };
+  return { kind: 'gather', from, limit: stmt.query.limit, order: compileOrderAndPage(analyzed, stmt.query, catalog), ...page };
+}
+
+/**
+ * `text` with its OFFSET clause dropped and its LIMIT widened by the offset: each part's first
+ * LIMIT + OFFSET rows hold every row the whole answer's page can take. Undefined unless both
+ * are written as integers (a `${variable}` is left to refuse).
+ */
+export function widenedPage(text: string, query: Query): string | undefined {
+  const tokens = sqlLexer.tokenize(text).tokens;
+  // A pull query has no subquery: its last LIMIT and OFFSET are its own.
+  const last = (type: TokenType) => tokens.map((t, i) => ({ t, i })).filter(({ t }) => t.tokenType === type).pop();
+  const off = last(OFFSET);
+  const offValue = off && tokens[off.i + 1];
+  if (!off || offValue?.tokenType !== IntegerLiteral || Number(offValue.image) !== query.offset) return undefined;
+  const lim = query.limit === undefined ? undefined : last(LIMIT);
+  const limValue = lim && tokens[lim.i + 1];
+  if (query.limit !== undefined && (limValue?.tokenType !== IntegerLiteral || Number(limValue.image) !== query.limit)) return undefined;
+  // Edits from the end of the text backwards, so earlier offsets stay right.
+  const edits = [{ from: off.t.startOffset, to: offValue.endOffset! + 1, by: '' }];
+  if (limValue) edits.push({ from: limValue.startOffset, to: limValue.endOffset! + 1, by: String(query.limit! + query.offset!) });
+  edits.sort((a, b) => b.from - a.from);
+  return edits.reduce((out, e) => out.slice(0, e.from) + e.by + out.slice(e.to), text);
 }
 
 /**
@@ -210,12 +249,11 @@ function allLocal(o: TaskOwnership | undefined): boolean {
 
 /**
  * Partial answers merge into the whole one only for row-by-row queries (ORDER BY included:
- * the merged rows are sorted again). An aggregate over partial rows, or an OFFSET into each
- * owner's partial answer, would give wrong answers, so they are refused rather than guessed.
+ * the merged rows are sorted again; OFFSET too: each part answers without it, see `paged`).
+ * An aggregate over partial rows would give wrong answers, so it is refused, not guessed.
  */
 function checkMergeable(stmt: QueryStatement, analyzed: AnalyzedQuery): void {
   if (isAggregation(analyzed.root)) refuse('An aggregate (GROUP BY)', stmt);
-  if (stmt.query.offset !== undefined) refuse('OFFSET', stmt);
 }
 
 function refuse(what: string, stmt: QueryStatement): never {
