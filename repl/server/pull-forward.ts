@@ -21,7 +21,7 @@ import { HttpError, StatementFailure } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { DELIMITED_TYPE } from './framing.js';
 import { positioned } from './statements.js';
-import type { QueryRequest } from './queries.js';
+import { runPull, type PullAnswer, type QueryRequest } from './queries.js';
 
 /** How long an owner may take to answer before the query fails with a 503. */
 const FORWARD_TIMEOUT_MS = 30_000;
@@ -33,7 +33,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 export type QueryEndpoint = '/query' | '/query-stream';
 
 /** Where the request's pull query is answered (through the gate: the request's scope applies). */
-export async function pullRouteFor(server: ServerContext, request: QueryRequest): Promise<PullRoute> {
+async function pullRouteFor(server: ServerContext, request: QueryRequest): Promise<PullRoute> {
   if (request.classified.kind !== 'pull') return LOCAL;
   const route = await server.gate.run(request.scope, (engine) => engine.pullRoute(positioned(request.piece)), true).catch((e: unknown) => {
     // A query that cannot be answered across instances (e.g. an aggregate over a scan): a 400.
@@ -44,7 +44,7 @@ export async function pullRouteFor(server: ServerContext, request: QueryRequest)
 }
 
 /** Sends the request to the owner of its keys and relays the owner's answer unchanged; true when it answered 200. */
-export async function forwardPull(ex: Exchange, request: QueryRequest, owner: Owner, endpoint: QueryEndpoint): Promise<boolean> {
+async function forwardPull(ex: Exchange, request: QueryRequest, owner: Owner, endpoint: QueryEndpoint): Promise<boolean> {
   const accept = ex.header('accept');
   const answer = await post(owner.url, endpoint, requestBody(request, endpoint, owner), {
     ...(accept !== undefined ? { accept } : {}),
@@ -54,11 +54,27 @@ export async function forwardPull(ex: Exchange, request: QueryRequest, owner: Ow
   return answer.status === 200;
 }
 
+/** A pull query as /query and /query-stream answer it: relayed from the key's owner, or run here. */
+export type RoutedPull =
+  /** The owner's answer was relayed to the client (`ok`: it was a 200). */
+  | { readonly kind: 'forwarded'; readonly ok: boolean }
+  /** Run here; `rows` are this instance's own, merged with every other owner's when `gathered`. */
+  | { readonly kind: 'answered'; readonly pull: PullAnswer; readonly rows: JsonValue[][]; readonly gathered: boolean };
+
+/** Routes the request's pull query (pull-route.ts) and carries the route out. */
+export async function routedPull(ex: Exchange, server: ServerContext, request: QueryRequest, endpoint: QueryEndpoint): Promise<RoutedPull> {
+  const route = await pullRouteFor(server, request);
+  if (route.kind === 'forward') return { kind: 'forwarded', ok: await forwardPull(ex, request, route, endpoint) };
+  const part = partRequest(request, route);
+  const pull = await runPull(server, part);
+  return { kind: 'answered', pull, rows: await gatherRows(ex, part, route, pull.result), gathered: route.kind === 'gather' };
+}
+
 /**
  * The request each part of a gather answers (this instance's, and every owner's): with an
  * OFFSET, the statement without it and with its LIMIT widened (PullRoute's `paged`).
  */
-export function partRequest(request: QueryRequest, route: PullRoute): QueryRequest {
+function partRequest(request: QueryRequest, route: PullRoute): QueryRequest {
   if (route.kind !== 'gather' || route.paged === undefined) return request;
   return { ...request, piece: { ...request.piece, text: route.paged.sql } };
 }
@@ -69,7 +85,7 @@ export function partRequest(request: QueryRequest, route: PullRoute): QueryReque
  * ORDER BY the merged rows are read back into runtime values and sorted as one instance
  * would sort them.
  */
-export async function gatherRows(ex: Exchange, request: QueryRequest, route: PullRoute, local: PullRows): Promise<JsonValue[][]> {
+async function gatherRows(ex: Exchange, request: QueryRequest, route: PullRoute, local: PullRows): Promise<JsonValue[][]> {
   const json = (rows: readonly (readonly unknown[])[]) => rows.map((row) => restRow(row, local.columns));
   if (route.kind !== 'gather') return json(local.rows);
   const parts = await Promise.all(route.from.map((owner) => remoteRows(ex, request, owner)));

@@ -19,8 +19,8 @@ import { stringifyJsonExact } from '../../runtime/serde/json-exact.js';
 import type { ServerContext } from './context.js';
 import { requireString, stringMap } from './errors.js';
 import { JSON_TYPE, type Exchange } from './exchange.js';
-import { forwardPull, gatherRows, partRequest, pullRouteFor } from './pull-forward.js';
-import { printTopic, queryRequest, runPull, startPush, streamPush, type QueryRequest } from './queries.js';
+import { routedPull } from './pull-forward.js';
+import { printTopic, queryRequest, startPush, streamPush, type QueryRequest } from './queries.js';
 
 export async function handleQuery(ex: Exchange, server: ServerContext): Promise<void> {
   const body = await ex.jsonBody();
@@ -43,18 +43,14 @@ async function pullQuery(ex: Exchange, server: ServerContext, request: QueryRequ
   let ok = false;
   try {
     // Scale-out: the key's owner answers, or every owner adds its rows (pull-forward.ts).
-    const route = await pullRouteFor(server, request);
-    if (route.kind === 'forward') {
-      ok = await forwardPull(ex, request, route, '/query');
+    const answer = await routedPull(ex, server, request, '/query');
+    if (answer.kind === 'forwarded') {
+      ok = answer.ok;
     } else {
-      const part = partRequest(request, route);
-      const pull = await runPull(server, part);
+      const { pull, rows } = answer;
       let messages = pullQueryResponse(pull.result, pull.queryId, pull.source, pull.limit);
-      if (route.kind === 'gather') {
-        // Only tables are gathered, and a table's answer is the header and its rows.
-        const rows = await gatherRows(ex, part, route, pull.result);
-        messages = [messages[0]!, ...rows.map((columns): StreamedRow => ({ row: { columns } }))];
-      }
+      // Only tables are gathered, and a table's answer is the header and its rows.
+      if (answer.gathered) messages = [messages[0]!, ...rows.map((columns): StreamedRow => ({ row: { columns } }))];
       ex.reply(200, JSON_TYPE, `[${messages.map(json).join(',\n')}]\n`);
       ok = true;
     }

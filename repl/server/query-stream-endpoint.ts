@@ -11,8 +11,8 @@ import type { ServerContext } from './context.js';
 import { requireString, stringMap } from './errors.js';
 import type { Exchange } from './exchange.js';
 import { framingFor, type Framing } from './framing.js';
-import { forwardPull, gatherRows, partRequest, pullRouteFor } from './pull-forward.js';
-import { printTopic, queryRequest, runPull, startPush, streamPush, type QueryRequest } from './queries.js';
+import { routedPull } from './pull-forward.js';
+import { printTopic, queryRequest, startPush, streamPush, type QueryRequest } from './queries.js';
 
 export async function handleQueryStream(ex: Exchange, server: ServerContext): Promise<void> {
   const body = await ex.jsonBody();
@@ -38,15 +38,12 @@ async function pullQuery(ex: Exchange, server: ServerContext, request: QueryRequ
   let ok = false;
   try {
     // Scale-out: the key's owner answers, or every owner adds its rows (pull-forward.ts).
-    const route = await pullRouteFor(server, request);
-    if (route.kind === 'forward') {
-      ok = await forwardPull(ex, request, route, '/query-stream');
+    const answer = await routedPull(ex, server, request, '/query-stream');
+    if (answer.kind === 'forwarded') {
+      ok = answer.ok;
     } else {
-      const part = partRequest(request, route);
-      const pull = await runPull(server, part);
-      const columns = pull.result.columns;
-      const rows = await gatherRows(ex, part, route, pull.result);
-      let text = framing.first(metadata(pull.queryId, columns));
+      const { pull, rows } = answer;
+      let text = framing.first(metadata(pull.queryId, pull.result.columns));
       for (const row of rows) text += framing.next(stringifyJsonExact(row));
       ex.reply(200, framing.contentType, text + framing.last);
       ok = true;
